@@ -1,0 +1,43 @@
+# mk/kexec-tools.mk - build Debian's kexec-tools 2.0.25, statically linked,
+# as Debian ships it (KEXEC_VARIANT=stock) or with this project's changes
+# (KEXEC_VARIANT=ours: kexec/patches/series plus kexec/efi-ranges.[ch]).
+# Keyed like mk/kernel.mk: by the Debian source version and every input.
+
+KEXEC_VARIANT ?= ours
+KEXEC_DSC := $(firstword $(wildcard $(CACHE)/dl/kexec-tools_*.dsc))
+
+ifeq ($(KEXEC_DSC),)
+$(error no kexec-tools source in $(CACHE)/dl: run make deps)
+endif
+
+kexec_inputs_stock :=
+kexec_inputs_ours := $(wildcard kexec/patches/series kexec/patches/*.patch kexec/*.[ch] include/*.h)
+kexec_patches_ours := $(addprefix kexec/patches/,$(shell sed -e 's/\#.*//' kexec/patches/series 2>/dev/null))
+
+key := $(shell cat $(KEXEC_DSC) $(kexec_inputs_$(KEXEC_VARIANT)) | sha256sum | cut -c1-12)
+XDIR := $(CACHE)/kexec-tools/$(KEXEC_VARIANT)-$(key)
+IMAGES := $(CACHE)/images
+
+.PHONY: all
+all: $(IMAGES)/kexec-$(KEXEC_VARIANT)
+
+$(XDIR)/.built:
+	@for d in $(CACHE)/kexec-tools/$(KEXEC_VARIANT)-*; do \
+		[ "$$d" = "$(XDIR)" ] || rm -rf "$$d"; done
+	rm -rf $(XDIR) && mkdir -p $(XDIR)
+	dpkg-source -x $(KEXEC_DSC) $(XDIR)/src >/dev/null
+ifeq ($(KEXEC_VARIANT),ours)
+	scripts/apply-patches.sh $(XDIR)/src $(kexec_patches_ours)
+	cp kexec/efi-ranges.c kexec/efi-ranges.h $(XDIR)/src/kexec/
+	mkdir -p $(XDIR)/src/include/uapi && cp include/*.h $(XDIR)/src/include/uapi/
+endif
+	cd $(XDIR)/src && ./configure --without-xen LDFLAGS=-static >$(XDIR)/configure.log 2>&1 || \
+		{ echo "error: kexec-tools configure failed, see $(XDIR)/configure.log" >&2; exit 1; }
+	$(MAKE) -s -C $(XDIR)/src >$(XDIR)/make.log 2>&1 || \
+		{ tail -n 20 $(XDIR)/make.log >&2; echo "error: kexec-tools build failed, see $(XDIR)/make.log" >&2; exit 1; }
+	touch $@
+
+$(IMAGES)/kexec-$(KEXEC_VARIANT): $(XDIR)/.built
+	mkdir -p $(IMAGES)
+	cp $(XDIR)/src/build/sbin/kexec $@
+	@echo "kexec-tools: $(KEXEC_VARIANT) -> $@"

@@ -1,0 +1,103 @@
+# tests/lib/qemu.sh - boot a kernel under QEMU (TCG) + OVMF and watch it.
+# Sourced by the tests; needs RUN_DIR (where logs go).
+#
+# qemu_boot NAME KERNEL INITRD MEM APPEND
+#	Boots with a fresh copy of OVMF_VARS, the serial console
+#	timestamped into $RUN_DIR/NAME.log.  Two limits: QEMU_TIMEOUT
+#	seconds overall, and QEMU_NOPROGRESS seconds without a new "T: "
+#	marker from the guest.  Returns 0 only when the guest printed
+#	"T: DONE" and powered itself off; otherwise prints why and the last
+#	30 console lines, and returns 1.
+
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
+QEMU_NOPROGRESS=${QEMU_NOPROGRESS:-90}
+QEMU_SMP=${QEMU_SMP:-2}
+
+# Lines of the guest's own console, timestamp stripped.
+qemu_console()
+{
+	sed -E 's/^\[ *[0-9.]+\] //' "$RUN_DIR/$1.log"
+}
+
+# The markers of a boot: "T: " lines without the prefix.
+qemu_markers()
+{
+	qemu_console "$1" | sed -n 's/^T: //p'
+}
+
+qemu_count_markers()
+{
+	grep -c '^\[ *[0-9.]*\] T: ' "$1" 2>/dev/null || true
+}
+
+qemu_fail()
+{
+	local name=$1 why=$2
+
+	echo "# $name: $why; last 30 console lines of $RUN_DIR/$name.log:"
+	tail -n 30 "$RUN_DIR/$name.log" | sed 's/^/#   /'
+	return 1
+}
+
+qemu_boot()
+{
+	local name=$1 kernel=$2 initrd=$3 mem=$4 append=$5
+	local log=$RUN_DIR/$name.log vars=$RUN_DIR/$name.vars.fd
+	local pidfile=$RUN_DIR/$name.pid
+	local start now last markers n qpid why=""
+
+	cp "$OVMF_VARS" "$vars"
+	rm -f "$pidfile"
+	echo "# $(date -Is) $name: $kernel $initrd $mem: $append" >"$log"
+	T0=$(date +%s.%N) qemu-system-x86_64 -machine q35 -m "$mem" -smp "$QEMU_SMP" \
+		-nodefaults -no-reboot -display none -pidfile "$pidfile" \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
+		-drive if=pflash,format=raw,unit=1,file="$vars" \
+		-serial stdio -kernel "$kernel" -initrd "$initrd" \
+		-append "panic=-1 $append" </dev/null 2>&1 |
+		T0=$(date +%s.%N) perl -MTime::HiRes=time -ne \
+			'BEGIN { $| = 1 } s/\r//g; printf "[%8.3f] %s", time - $ENV{T0}, $_' \
+			>>"$log" &
+
+	start=$(date +%s)
+	last=$start
+	markers=0
+	for _ in $(seq 50); do
+		[ -s "$pidfile" ] && break
+		sleep 0.1
+	done
+	qpid=$(cat "$pidfile" 2>/dev/null || true)
+	if [ -z "$qpid" ]; then
+		wait
+		rm -f "$vars"
+		qemu_fail "$name" "QEMU did not start"
+		return 1
+	fi
+	while kill -0 "$qpid" 2>/dev/null; do
+		now=$(date +%s)
+		n=$(qemu_count_markers "$log")
+		if [ "$n" -gt "$markers" ]; then
+			markers=$n
+			last=$now
+		fi
+		if [ $((now - start)) -ge "$QEMU_TIMEOUT" ]; then
+			why="overall timeout of ${QEMU_TIMEOUT}s"
+		elif [ $((now - last)) -ge "$QEMU_NOPROGRESS" ]; then
+			why="no new marker for ${QEMU_NOPROGRESS}s"
+		fi
+		if [ -n "$why" ]; then
+			kill "$qpid" 2>/dev/null
+			break
+		fi
+		sleep 1
+	done
+	wait
+	rm -f "$vars" "$pidfile"
+	echo "# $name: QEMU ran $(($(date +%s) - start))s" >>"$log"
+	[ -n "$why" ] && { qemu_fail "$name" "$why"; return 1; }
+	qemu_markers "$name" | tail -n 1 | grep -q '^DONE ' ||
+		{ qemu_fail "$name" "the guest stopped without T: DONE"; return 1; }
+	return 0
+}
