@@ -1,0 +1,31 @@
+# mk/host-tests.mk - host unit tests: the kernel's range-table KUnit suite
+# through tests/host/kunit, and kexec-tools' efi-ranges.c.  RULES_DIR is
+# the patched kernel's arch/x86/platform/efi, KEXEC_SRC the patched
+# kexec-tools tree (for its headers).
+
+ifeq ($(RULES_DIR)$(KEXEC_SRC),)
+$(error RULES_DIR and KEXEC_SRC must be set)
+endif
+
+HOST_BIN ?= $(CACHE)/host-bin
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Ishim -Iinclude \
+	-I$(RULES_DIR)
+RULES := $(RULES_DIR)/bs_ranges.c $(RULES_DIR)/bs_ranges.h
+KEXEC_CFLAGS := -I$(KEXEC_SRC)/kexec -I$(KEXEC_SRC)/include -I$(KEXEC_SRC) \
+	-I$(KEXEC_SRC)/kexec/arch/i386/include -include $(KEXEC_SRC)/include/config.h
+
+.PHONY: all
+all: $(HOST_BIN)/bs_ranges_test $(HOST_BIN)/efi_ranges_test
+
+$(HOST_BIN)/bs_ranges_test: tests/host/kunit_main.c tests/host/kunit/test.h \
+		$(RULES) $(RULES_DIR)/bs_ranges_test.c $(wildcard shim/*/*.h include/*.h)
+	@mkdir -p $(HOST_BIN)
+	$(CC) $(HOST_CFLAGS) -Itests/host -o $@ tests/host/kunit_main.c \
+		$(RULES_DIR)/bs_ranges.c $(RULES_DIR)/bs_ranges_test.c
+
+$(HOST_BIN)/efi_ranges_test: tests/host/efi_ranges_test.c kexec/efi-ranges.c \
+		kexec/efi-ranges.h $(RULES) $(wildcard shim/*/*.h include/*.h)
+	@mkdir -p $(HOST_BIN)
+	$(CC) $(HOST_CFLAGS) $(KEXEC_CFLAGS) -o $@ tests/host/efi_ranges_test.c \
+		kexec/efi-ranges.c $(RULES_DIR)/bs_ranges.c

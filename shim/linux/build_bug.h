@@ -1,0 +1,2 @@
+/* Host shim: static_assert() is C11 <assert.h>. */
+#include <assert.h>

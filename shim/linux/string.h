@@ -1,0 +1,2 @@
+/* Host shim */
+#include <string.h>
