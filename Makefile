@@ -10,9 +10,6 @@ ifeq ($(filter $(KERNEL),$(KERNELS)),)
 $(error KERNEL=$(KERNEL) is not one of: $(KERNELS))
 endif
 
-# kexec-tools with the project's changes once kexec/efi-ranges.c exists
-KEXEC_OURS := $(if $(wildcard kexec/efi-ranges.c),ours,stock)
-
 export CACHE
 
 .PHONY: deps kernel kernels
@@ -20,34 +17,39 @@ deps:
 	@scripts/deps.sh $(CACHE)/dl
 
 kernel: deps
-	@$(MAKE) --no-print-directory -f mk/kernel.mk VARIANT=$(KERNEL)
+	@$(KERNEL_MK) VARIANT=$(KERNEL)
 
 kernels: deps
-	@for v in $(KERNELS); do \
-		$(MAKE) --no-print-directory -f mk/kernel.mk VARIANT=$$v || exit 1; done
+	@for v in $(KERNELS); do $(KERNEL_MK) VARIANT=$$v || exit 1; done
 
 IMAGES := $(CACHE)/images
 GUEST_BIN := $(CACHE)/guest-bin
-GUEST_SRCS := $(wildcard tests/guest/*.c)
-GUEST_PROGS := $(patsubst tests/guest/%.c,$(GUEST_BIN)/%,$(GUEST_SRCS))
-GUEST_CFLAGS := -static -O2 -Wall -Wextra -Werror -Iinclude
 
 .PHONY: guest kexec-tools initramfs images
-guest: $(GUEST_PROGS)
+# The kernel's range-table rules, in the patched `ours' tree; evaluated
+# only when used, after deps installed the kernel source.  $(shell) does
+# not see exported variables: CACHE is passed by hand.
+KERNEL_MK = $(MAKE) --no-print-directory -f mk/kernel.mk
+KERNEL_SRC = $(shell $(KERNEL_MK) -s CACHE=$(CACHE) VARIANT=ours print-src)
+RULES_DIR = $(KERNEL_SRC)/arch/x86/platform/efi
+KEXEC_SRC = $(shell $(MAKE) --no-print-directory -s -f mk/kexec-tools.mk \
+	CACHE=$(CACHE) KEXEC_VARIANT=ours RULES_DIR=$(RULES_DIR) print-src)
+HOST_BIN := $(CACHE)/host-bin
 
-$(GUEST_BIN)/%: tests/guest/%.c $(wildcard include/*.h) | deps
-	@mkdir -p $(GUEST_BIN)
-	$(CC) $(GUEST_CFLAGS) -o $@ $<
+guest: deps
+	@$(KERNEL_MK) VARIANT=ours patched
+	@$(MAKE) --no-print-directory -f mk/guest.mk RULES_DIR=$(RULES_DIR)
 
 kexec-tools: deps
+	@$(KERNEL_MK) VARIANT=ours patched
 	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=stock
-	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=$(KEXEC_OURS)
+	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=ours RULES_DIR=$(RULES_DIR)
 
 # The test initramfs of one kernel variant: it carries that kernel, to
 # kexec into.
 initramfs: kernel kexec-tools guest
 	scripts/mkinitramfs.sh $(IMAGES)/bzImage-$(KERNEL) $(GUEST_BIN) \
-		$(IMAGES)/kexec-$(KEXEC_OURS) $(IMAGES)/kexec-stock \
+		$(IMAGES)/kexec-ours $(IMAGES)/kexec-stock \
 		$(IMAGES)/initramfs-$(KERNEL).cpio.gz
 	@echo "initramfs: $(KERNEL) -> $(IMAGES)/initramfs-$(KERNEL).cpio.gz"
 
@@ -55,12 +57,18 @@ images:
 	@for v in $(KERNELS); do \
 		$(MAKE) --no-print-directory initramfs KERNEL=$$v || exit 1; done
 
+.PHONY: host-tests
+host-tests: kexec-tools
+	@$(MAKE) --no-print-directory -f mk/host-tests.mk RULES_DIR=$(RULES_DIR) \
+		KEXEC_SRC=$(KEXEC_SRC)
+
 RUNS ?= runs
-SUITES := tests/boot-smoke.sh
+SUITES := tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh
 
 .PHONY: check demo
-check: images
-	@tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
+check: images host-tests
+	@GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
+		tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
 
 demo: images
 	@tests/demo.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-demo $(IMAGES) $(KERNEL)

@@ -38,8 +38,15 @@ export CCACHE_BASEDIR := $(CACHE)/kernel
 export CCACHE_NOHASHDIR := 1
 export CCACHE_MAXSIZE := 5G
 
-.PHONY: all
+.PHONY: all patched print-src
 all: $(IMAGES)/bzImage-$(VARIANT)
+
+# The patched source tree alone: kexec-tools and the host tests build the
+# kernel's range-table rules from it.
+patched: $(KDIR)/.patched
+
+print-src:
+	@echo $(SRC)
 
 $(KDIR)/.extracted:
 	@echo "kernel: extracting $(LINUX_TARBALL) for $(VARIANT) into $(KDIR)"

@@ -20,10 +20,10 @@ here=$(dirname "$0")
 . "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
 
-# field NAME KEY MARKER: the value of KEY= in the first MARKER line of a boot
+# field BOOT KEY MARKER: the value of KEY= in the first MARKER line of generation 1
 field()
 {
-	qemu_markers "$1" | grep -m1 "^$3 " | tr ' ' '\n' | sed -n "s/^$2=//p"
+	qemu_field "$1" "$3" 1 "$2"
 }
 
 boot_variant()

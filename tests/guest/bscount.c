@@ -17,20 +17,11 @@
  *   T: BSCOUNT source=S ranges=N kib=K pages=P reserved=R buddy=B other=O nopage=X
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/klog.h>
-#include <unistd.h>
 
-#define KPF_BUDDY	10
-#define KPF_NOPAGE	20
-#define KPF_RESERVED	32
-#define PAGE_SHIFT	12
-#define FIRST_PFN	(0x100000 >> PAGE_SHIFT)
+#include "kpageflags.h"
+
 #define MAX_RANGES	1024
 #define SYSLOG_ACTION_READ_ALL	3
 #define SYSLOG_ACTION_SIZE_BUFFER 10
@@ -38,10 +29,6 @@
 struct range {
 	uint64_t start;
 	uint64_t end;	/* inclusive */
-};
-
-struct counts {
-	uint64_t pages, reserved, buddy, other, nopage;
 };
 
 static struct range ranges[MAX_RANGES];
@@ -124,43 +111,10 @@ static int save_ranges(const char *path)
 	return fclose(f);
 }
 
-static int count_range(int kpf, const struct range *r, struct counts *c)
-{
-	uint64_t first = r->start >> PAGE_SHIFT, last = r->end >> PAGE_SHIFT;
-	uint64_t flags[512], pfn, n, i;
-	ssize_t got;
-
-	if (first < FIRST_PFN)
-		first = FIRST_PFN;
-	for (pfn = first; pfn <= last; pfn += n) {
-		n = last - pfn + 1;
-		if (n > 512)
-			n = 512;
-		got = pread(kpf, flags, n * 8, pfn * 8);
-		if (got != (ssize_t)(n * 8)) {
-			fprintf(stderr, "bscount: /proc/kpageflags at pfn %#" PRIx64 ": %s\n",
-				pfn, got < 0 ? strerror(errno) : "short read");
-			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			c->pages++;
-			if (flags[i] & (1ULL << KPF_NOPAGE))
-				c->nopage++;
-			else if (flags[i] & (1ULL << KPF_RESERVED))
-				c->reserved++;
-			else if (flags[i] & (1ULL << KPF_BUDDY))
-				c->buddy++;
-			else
-				c->other++;
-		}
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *save = NULL, *source = "klog";
-	struct counts total = { 0 };
+	struct page_counts total = { 0 };
 	uint64_t bytes = 0;
 	int opt, kpf, i, verbose = 0;
 	char *log;
@@ -188,15 +142,13 @@ int main(int argc, char **argv)
 	if (save && save_ranges(save))
 		return 2;
 
-	kpf = open("/proc/kpageflags", O_RDONLY);
-	if (kpf < 0) {
-		fprintf(stderr, "bscount: /proc/kpageflags: %s\n", strerror(errno));
+	kpf = kpf_open();
+	if (kpf < 0)
 		return 2;
-	}
 	for (i = 0; i < nr_ranges; i++) {
-		struct counts c = { 0 };
+		struct page_counts c = { 0 };
 
-		if (count_range(kpf, &ranges[i], &c))
+		if (kpf_count(kpf, ranges[i].start, ranges[i].end + 1, &c, NULL, NULL))
 			return 2;
 		bytes += ranges[i].end - ranges[i].start + 1;
 		if (verbose)

@@ -14,8 +14,17 @@
 #                    starting with kexec_load (default alt)
 #   t.next=W1,W2     words added to the command line of later generations
 #   t.drop=W1,W2     words removed from it (e.g. efi=debug after gen 1)
+#   t.kexec=ours|stock  the kexec-tools to use (default ours)
+#   t.bad=R1,R2      kexec mode: at generation N, hand the next kernel a
+#                    range table that breaks rule RN (bstable rules), after
+#                    checking that kexec refuses it without
+#                    --efi-ranges-unchecked; forces kexec_load
+#   t.free=REASON    at generation 1, hand over a valid table in which the
+#                    ranges kept for REASON are marked freed (kexec_load)
+#   t.v=1            one BSRANGE line per boot-services range
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+set -o pipefail
 mkdir -p /proc /sys /tmp /dev
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -36,6 +45,9 @@ MODE=$(arg t.mode report)
 GEN=$(arg t.gen 1)
 HOPS=$(arg t.hops 3)
 KX=$(arg t.kx alt)
+KEXEC=/sbin/kexec
+[ "$(arg t.kexec ours)" = stock ] && KEXEC=/sbin/kexec-stock
+TABLE=/sys/firmware/efi/bs_ranges
 
 uptime_s()
 {
@@ -54,11 +66,57 @@ meminfo()
 		/proc/zoneinfo /proc/meminfo
 }
 
+# "T: WORD rest" -> "T: WORD gen=N rest"
+tag()
+{
+	sed -E 's/^T: ([A-Z0-9-]+) /T: \1 gen='"$GEN"' /'
+}
+
+# The boot-services ranges of generation 1 (memblock=debug) are carried
+# in the rootfs to later generations, to be counted there too.
+count_pages()
+{
+	local v=""
+
+	[ "$(arg t.v 0)" = 1 ] && v=-v
+	if [ -s /carry/bsranges ]; then
+		bscount $v -f /carry/bsranges
+	else
+		mkdir -p /carry
+		bscount $v -S /carry/bsranges
+	fi
+}
+
+# sha256 of the kept firmware-owned ranges, read through /dev/mem
+hash_firmware_ranges()
+{
+	local start pages reason
+
+	while read -r _ _ start pages reason; do
+		echo "T: FWHASH $start $pages $reason $(dd if=/dev/mem bs=4096 \
+			skip=$((start / 4096)) count="$pages" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+	done
+}
+
 report()
 {
 	echo "T: MEMINFO gen=$GEN$(meminfo)"
-	bscount -v 2>&1 | sed 's/^T: BSRANGE/T: BSRANGE gen='"$GEN"'/'
-	dmesg | grep -E 'Freeing EFI boot services memory|efi: .*boot.services' |
+	count_pages 2>&1 | tag
+	echo "T: SETUP-DATA gen=$GEN types=$(cat /sys/kernel/boot_params/setup_data/*/type 2>/dev/null | tr '\n' ',')"
+	if [ -r "$TABLE" ]; then
+		bscheck >/tmp/bscheck.out 2>&1
+		tag </tmp/bscheck.out
+		grep '^T: FWRANGE ' /tmp/bscheck.out | hash_firmware_ranges | tag
+		[ "$(arg t.v 0)" = 1 ] &&
+			sed 's/^/T: TABLE gen='"$GEN"' /' /sys/kernel/debug/x86/efi_bs_ranges
+		$KEXEC --print-efi-ranges >/tmp/print.txt 2>&1
+		if cmp -s /tmp/print.txt /sys/kernel/debug/x86/efi_bs_ranges; then
+			echo "T: PRINT gen=$GEN same=yes lines=$(wc -l </tmp/print.txt)"
+		else
+			echo "T: PRINT gen=$GEN same=no lines=$(wc -l </tmp/print.txt)"
+		fi
+	fi
+	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|boot services range table|Ignoring .* at 0x|efi: memattr|efi_bgrt|efi_bs_ranges: pass:' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
@@ -130,21 +188,50 @@ kexec_method()
 	esac
 }
 
+# The table to hand the next kernel instead of our own, if any: prints
+# the kexec options for it.  A broken one must first be refused.
+table_options()
+{
+	local bad free msg rc
+
+	bad=$(arg t.bad '' | cut -d, -f"$GEN")
+	free=$(arg t.free '')
+	if [ -n "$bad" ]; then
+		# generation 1's table has every range; later ones may hold few
+		[ -s /carry/table.gen1 ] || cp "$TABLE" /carry/table.gen1
+		bstable break "$bad" /carry/table.gen1 /tmp/table >/dev/null || return 1
+		msg=$($KEXEC -c -l /boot/vmlinuz --efi-ranges=/tmp/table 2>&1)
+		rc=$?
+		[ "$rc" = 0 ] && $KEXEC -u
+		echo "T: REFUSED gen=$GEN rule=$bad rc=$rc msg=$(echo "$msg" | grep 'EFI range table' | head -n 1)" >&2
+		echo "--efi-ranges=/tmp/table --efi-ranges-unchecked"
+	elif [ -n "$free" ] && [ "$GEN" = 1 ]; then
+		bstable free "$free" "$TABLE" /tmp/table >/dev/null || return 1
+		echo "--efi-ranges=/tmp/table"
+	fi
+}
+
 do_kexec()
 {
-	local next=$((GEN + 1)) method opt
+	local next=$((GEN + 1)) method opt extra
 
 	method=$(kexec_method)
+	extra=$(table_options 2>/tmp/table.log) || {
+		echo "T: KEXEC-FAIL gen=$GEN (bstable)"
+		power_off
+	}
+	cat /tmp/table.log
+	[ -n "$extra" ] && method=c
 	[ "$method" = s ] && opt=-s || opt=-c
 	repack_rootfs
-	if ! kexec $opt -l /boot/vmlinuz --initrd=/tmp/next-initrd.cpio \
+	if ! $KEXEC $opt -l /boot/vmlinuz --initrd=/tmp/next-initrd.cpio $extra \
 		--command-line="$(next_cmdline "t.gen=$next t.mode=kexec")" 2>&1 | sed 's/^/T: KEXEC-OUT /'; then
 		echo "T: KEXEC-FAIL gen=$GEN method=$method"
 		power_off
 	fi
-	echo "T: KEXEC gen=$GEN next=$next method=$method uptime=$(uptime_s)"
+	echo "T: KEXEC gen=$GEN next=$next method=$method kexec=$KEXEC uptime=$(uptime_s)"
 	sync
-	kexec -e
+	$KEXEC -e
 	echo "T: KEXEC-FAIL gen=$GEN method=$method (kexec -e returned)"
 	power_off
 }
@@ -155,7 +242,7 @@ do_kdump()
 
 	[ "$(kexec_method)" = s ] && opt=-s || opt=-c
 	repack_rootfs
-	if ! kexec $opt -p /boot/vmlinuz --initrd=/tmp/next-initrd.cpio \
+	if ! $KEXEC $opt -p /boot/vmlinuz --initrd=/tmp/next-initrd.cpio \
 		--command-line="$(capture_cmdline)" \
 		2>&1 | sed 's/^/T: KEXEC-OUT /'; then
 		echo "T: KDUMP-FAIL gen=$GEN (kexec -p)"

@@ -27,6 +27,29 @@ qemu_markers()
 	qemu_console "$1" | sed -n 's/^T: //p'
 }
 
+# qemu_field NAME MARKER GEN KEY: the value of KEY= in the first
+# "MARKER gen=GEN" line of boot NAME (GEN "-" matches any generation)
+qemu_field()
+{
+	local gen=" gen=$3 "
+
+	[ "$3" = - ] && gen=" "
+	qemu_markers "$1" | grep -m1 "^$2$gen" | tr ' ' '\n' | sed -n "s/^$4=//p"
+}
+
+# qemu_lines NAME MARKER GEN: the "MARKER gen=GEN" lines, without both
+qemu_lines()
+{
+	qemu_markers "$1" | sed -n "s/^$2 gen=$3 //p"
+}
+
+# qemu_bad_lines NAME: kernel lines of boot NAME that no test may see
+qemu_bad_lines()
+{
+	qemu_console "$1" | grep -v '^T: ' |
+		grep -E 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison|Kernel panic' || true
+}
+
 qemu_count_markers()
 {
 	grep -c '^\[ *[0-9.]*\] T: ' "$1" 2>/dev/null || true
