@@ -63,7 +63,7 @@ host-tests: kexec-tools
 		KEXEC_SRC=$(KEXEC_SRC)
 
 RUNS ?= runs
-SUITES := tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh
+SUITES ?= tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh
 
 .PHONY: check demo
 check: images host-tests
