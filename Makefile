@@ -63,7 +63,9 @@ host-tests: kexec-tools
 		KEXEC_SRC=$(KEXEC_SRC)
 
 RUNS ?= runs
-SUITES ?= tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh
+SUITES ?= tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh \
+	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s
+HOPS ?= 100
 
 .PHONY: check demo
 check: images host-tests
@@ -72,3 +74,8 @@ check: images host-tests
 
 demo: images
 	@tests/demo.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-demo $(IMAGES) $(KERNEL)
+
+# The kexec loop for as long as asked: make soak HOPS=100
+.PHONY: soak
+soak: images
+	@tests/kexec-loop.sh -n $(HOPS) -k $(KERNEL) $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-soak $(IMAGES)

@@ -3,8 +3,9 @@
 # timestamped directory, and end with "N passed, N failed".
 #
 # Usage: tests/run-all.sh RUNS_DIR IMAGES_DIR SUITE...
-#   a SUITE is a test script called as SUITE RUN_DIR IMAGES_DIR that
-#   prints TAP; its output is kept in RUN_DIR/<suite>.tap
+#   a SUITE is a test script, with its options after colons
+#   (tests/kdump.sh:-a:5:-s), called as SCRIPT [OPTIONS] RUN_DIR
+#   IMAGES_DIR; it prints TAP, kept in RUN_DIR/<name>.tap
 set -eu
 
 runs=$1
@@ -17,12 +18,13 @@ failed=0
 suite_n=0
 
 for suite in "$@"; do
-	name=$(basename "$suite" .sh)
+	IFS=: read -r -a spec <<<"$suite"
+	name=$(basename "${spec[0]}" .sh)$(printf '%s' "${spec[@]:1}" | tr -c 'a-zA-Z0-9' '_')
 	suite_n=$((suite_n + 1))
 	start=$(date +%s)
 	echo "# suite $name"
 	rc=0
-	"$suite" "$run_dir" "$images" >"$run_dir/$name.tap" 2>&1 || rc=$?
+	"${spec[@]}" "$run_dir" "$images" >"$run_dir/$name.tap" 2>&1 || rc=$?
 	sed 's/^/    /' "$run_dir/$name.tap"
 	p=$(grep -c '^ok ' "$run_dir/$name.tap" || true)
 	f=$(grep -c '^not ok ' "$run_dir/$name.tap" || true)

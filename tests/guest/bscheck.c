@@ -14,7 +14,8 @@
  *  - the setup_data nodes, walked from /sys/kernel/boot_params/data
  *    through /dev/mem.
  * Whatever is left is "unexplained": a leak, the thing this project
- * exists to prevent.
+ * exists to prevent.  A kdump kernel's table describes the crashed
+ * kernel's memory, not its own: no pages are counted there.
  *
  * It also checks that the table covers every boot-services range the
  * kernel log names: those efi_reserve_boot_services() reserved
@@ -213,7 +214,7 @@ static void print_own_in(const struct efi_bs_ranges_header *hdr)
 int main(int argc, char **argv)
 {
 	const char *path = "/sys/firmware/efi/bs_ranges";
-	uint64_t kib[EFI_BS_STATE_RECLAIMED + 1] = { 0 };
+	uint64_t kib[EFI_BS_STATE_RECLAIMED + 1] = { 0 }, mine_kib = 0;
 	const struct efi_bs_ranges_header *hdr;
 	struct page_counts c = { 0 };
 	const struct efi_bs_range *r;
@@ -249,6 +250,8 @@ int main(int argc, char **argv)
 	r = efi_bs_ranges_entries(hdr);
 	for (i = 0; i < hdr->nr_entries; i++, r++) {
 		kib[r->state] += r->num_pages << 2;
+		if (r->state != EFI_BS_STATE_KEPT && r->generation == hdr->generation)
+			mine_kib += r->num_pages << 2;
 		if (r->state == EFI_BS_STATE_KEPT) {
 			if (r->reason >= EFI_BS_REASON_FIRMWARE &&
 			    r->reason <= EFI_BS_REASON_FW_MEMATTR) {
@@ -260,6 +263,8 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
+		if (hdr->flags & EFI_BS_RANGES_F_CRASH)
+			continue;
 		if (kpf_count(kpf, r->phys_addr, efi_bs_range_end(r), &c,
 			      pfn_is_own, NULL))
 			return 2;
@@ -272,11 +277,11 @@ int main(int argc, char **argv)
 		       by_memmap.ranges, by_memmap.covered);
 	printf("T: BSTABLE generation=%u flags=%#x entries=%u crc=%#010x"
 	       " freed_kib=%" PRIu64 " kept_kib=%" PRIu64 " reclaimed_kib=%" PRIu64
-	       " firmware=%u pages=%" PRIu64 " reserved=%" PRIu64
+	       " mine_kib=%" PRIu64 " firmware=%u pages=%" PRIu64 " reserved=%" PRIu64
 	       " own=%" PRIu64 " unexplained=%" PRIu64 "\n",
 	       hdr->generation, hdr->flags, hdr->nr_entries, hdr->crc32,
 	       kib[EFI_BS_STATE_FREED], kib[EFI_BS_STATE_KEPT],
-	       kib[EFI_BS_STATE_RECLAIMED], firmware, c.pages, c.reserved,
+	       kib[EFI_BS_STATE_RECLAIMED], mine_kib, firmware, c.pages, c.reserved,
 	       c.reserved - c.unexplained, c.unexplained);
 	return 0;
 }

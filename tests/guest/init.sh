@@ -22,6 +22,9 @@
 #   t.free=REASON    at generation 1, hand over a valid table in which the
 #                    ranges kept for REASON are marked freed (kexec_load)
 #   t.v=1            one BSRANGE line per boot-services range
+#   t.then=kdump     kexec mode: after the last hop, crash into kdump
+#   t.kdump=c|s      load the capture kernel with kexec -p (c, default) or
+#                    kexec -s -p (s)
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 set -o pipefail
@@ -169,7 +172,7 @@ next_cmdline()
 # The capture kernel keeps nothing of the crashed kernel's crashkernel=.
 capture_cmdline()
 {
-	next_cmdline "t.gen=$GEN t.mode=capture irqpoll nr_cpus=1 reset_devices" |
+	next_cmdline "t.gen=$((GEN + 1)) t.mode=capture irqpoll nr_cpus=1 reset_devices" |
 		sed -E 's/(^| )crashkernel=[^ ]*//g'
 }
 
@@ -240,7 +243,7 @@ do_kdump()
 {
 	local opt
 
-	[ "$(kexec_method)" = s ] && opt=-s || opt=-c
+	[ "$(arg t.kdump c)" = s ] && opt=-s || opt=-c
 	repack_rootfs
 	if ! $KEXEC $opt -p /boot/vmlinuz --initrd=/tmp/next-initrd.cpio \
 		--command-line="$(capture_cmdline)" \
@@ -248,7 +251,7 @@ do_kdump()
 		echo "T: KDUMP-FAIL gen=$GEN (kexec -p)"
 		power_off
 	fi
-	echo "T: CRASH gen=$GEN loaded=$(cat /sys/kernel/kexec_crash_loaded) uptime=$(uptime_s)"
+	echo "T: CRASH gen=$GEN method=${opt#-} loaded=$(cat /sys/kernel/kexec_crash_loaded) uptime=$(uptime_s)"
 	sync
 	echo c >/proc/sysrq-trigger
 	sleep 10
@@ -261,6 +264,10 @@ do_capture()
 	local t0 t1 rc
 
 	echo "T: CAPTURE gen=$GEN vmcore=$(stat -c %s /proc/vmcore 2>&1)$(meminfo)"
+	[ -r "$TABLE" ] && bscheck 2>&1 | grep -E '^T: (BSTABLE|FWRANGE) ' | tag
+	dmesg | grep -E 'boot services range table|Boot services memory:' |
+		sed 's/^/T: DMESG gen='"$GEN"' /'
+	console_clean
 	t0=$(uptime_s)
 	makedumpfile -l -d 31 /proc/vmcore /tmp/vmcore >/tmp/makedumpfile.log 2>&1
 	rc=$?
@@ -288,7 +295,10 @@ kdump)
 kexec)
 	report
 	console_clean
-	[ "$GEN" -gt "$HOPS" ] && power_off
+	if [ "$GEN" -gt "$HOPS" ]; then
+		[ "$(arg t.then '')" = kdump ] && do_kdump
+		power_off
+	fi
 	do_kexec
 	;;
 *)

@@ -7,7 +7,8 @@
 #	seconds overall, and QEMU_NOPROGRESS seconds without a new "T: "
 #	marker from the guest.  Returns 0 only when the guest printed
 #	"T: DONE" and powered itself off; otherwise prints why and the last
-#	30 console lines, and returns 1.
+#	30 console lines, and returns 1.  QEMU_PROGRESS, if set, names a
+#	function called with the log path whenever a new marker arrives.
 
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
@@ -104,6 +105,7 @@ qemu_boot()
 		if [ "$n" -gt "$markers" ]; then
 			markers=$n
 			last=$now
+			[ -n "${QEMU_PROGRESS:-}" ] && "$QEMU_PROGRESS" "$log"
 		fi
 		if [ $((now - start)) -ge "$QEMU_TIMEOUT" ]; then
 			why="overall timeout of ${QEMU_TIMEOUT}s"
