@@ -22,6 +22,10 @@
 #   t.free=REASON    at generation 1, hand over a valid table in which the
 #                    ranges kept for REASON are marked freed (kexec_load)
 #   t.v=1            one BSRANGE line per boot-services range
+#   t.steer=REASON   at generation 1, pass kexec --mem-min/--mem-max so that
+#                    segments are packed right below the end of the first
+#                    range kept for REASON (e.g. firmware:memattr): stock
+#                    kexec-tools puts one on it, ours must not
 #   t.then=kdump     kexec mode: after the last hop, crash into kdump
 #   t.kdump=c|s      load the capture kernel with kexec -p (c, default) or
 #                    kexec -s -p (s)
@@ -191,15 +195,33 @@ kexec_method()
 	esac
 }
 
+# kexec options that pack segments top-down into the 64 MiB below the
+# end of the first kept range for REASON, the range included.
+steer_options()
+{
+	local start pages end
+
+	read -r _ _ start pages _ <<EOT
+$(bscheck | grep -m1 "^T: FWRANGE .* $1\$")
+EOT
+	[ -n "$start" ] || return 1
+	end=$((start + pages * 4096 - 1))
+	printf -- '--mem-min=0x%x --mem-max=0x%x\n' $((end + 1 - 64 * 1024 * 1024)) "$end"
+	echo "T: STEER gen=$GEN range=$start-$(printf '0x%x' "$end")" >&2
+}
+
 # The table to hand the next kernel instead of our own, if any: prints
 # the kexec options for it.  A broken one must first be refused.
 table_options()
 {
-	local bad free msg rc
+	local bad free msg rc steer
 
 	bad=$(arg t.bad '' | cut -d, -f"$GEN")
 	free=$(arg t.free '')
-	if [ -n "$bad" ]; then
+	steer=$(arg t.steer '')
+	if [ -n "$steer" ] && [ "$GEN" = 1 ]; then
+		steer_options "$steer" || return 1
+	elif [ -n "$bad" ]; then
 		# generation 1's table has every range; later ones may hold few
 		[ -s /carry/table.gen1 ] || cp "$TABLE" /carry/table.gen1
 		bstable break "$bad" /carry/table.gen1 /tmp/table >/dev/null || return 1

@@ -72,6 +72,7 @@ qemu_boot()
 	local pidfile=$RUN_DIR/$name.pid
 	local start now last markers n qpid why=""
 
+	mkdir -p "$RUN_DIR"
 	cp "$OVMF_VARS" "$vars"
 	rm -f "$pidfile"
 	echo "# $(date -Is) $name: $kernel $initrd $mem: $append" >"$log"
