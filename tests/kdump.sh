@@ -5,8 +5,11 @@
 # check that the range table arrived (one generation on, marked as a
 # kdump kernel's, nothing freed by it), save /proc/vmcore with
 # makedumpfile -l -d 31 and check the dump with makedumpfile
-# --dump-dmesg: the panic message must be in it.  Dump size and time go
-# to kdump.csv in RUN_DIR.
+# --dump-dmesg: the panic message must be in it.  makedumpfile 1.7.2 is
+# older than 6.12: check that the pages it excludes as free match what
+# the crashed kernel had free just before the crash (MemFree, within 2%
+# of MemTotal), that its report adds up, and that -d 31 writes less than
+# -d 0.  Dump size and time go to kdump.csv in RUN_DIR.
 #
 # Usage: tests/kdump.sh [-a HOP] [-s] [-m MEM] [-k KERNEL] RUN_DIR IMAGES_DIR
 set -eu
@@ -16,6 +19,7 @@ METHOD=c
 MEM=512M
 KERNEL=ours
 CRASHKERNEL=160M
+FREE_MARGIN_PERCENT=2
 
 usage()
 {
@@ -41,6 +45,37 @@ NAME=kdump-after-hop$HOP-$METHOD
 here=$(dirname "$0")
 . "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
+
+# a figure of makedumpfile's report, "Free pages : 0x..." -> decimal
+report()
+{
+	local v
+
+	v=$(qemu_markers $NAME | sed -n "s/^MAKEDUMPFILE-OUT *$1 *: *\(0x[0-9a-f]*\).*/\1/p" | head -n 1)
+	[ -n "$v" ] && echo $((v)) || echo ""
+}
+
+check_makedumpfile_report()
+{
+	local what=$1 crashed=$2 free memfree total margin excluded sum dump0 dump31
+
+	free=$(report "Free pages")
+	memfree=$(qemu_field $NAME CRASH "$crashed" MemFree)
+	total=$(qemu_field $NAME CRASH "$crashed" MemTotal)
+	margin=$(( ${total:-0} * FREE_MARGIN_PERCENT / 100 ))
+	tap_ok "[ -n '$free' ] && [ -n '$memfree' ] && [ \$(( ${free:-0} * 4 - ${memfree:-0} )) -le $margin ] && [ \$(( ${memfree:-0} - ${free:-0} * 4 )) -le $margin ]" \
+		"$what: makedumpfile excluded $(( ${free:-0} * 4 )) KiB as free; the crashed kernel had MemFree $memfree KiB (margin $margin KiB)"
+	excluded=$(report "Excluded pages")
+	sum=$(( $(report "Pages filled with zero") + $(report "Non-private cache pages") + \
+		$(report "Private cache pages") + $(report "User process data pages") + \
+		${free:-0} + $(report "Hwpoison pages") + $(report "Offline pages") ))
+	tap_ok "[ -n '$excluded' ] && [ '$excluded' = '$sum' ] && [ '$(( $(report "Original pages") - ${excluded:-0} ))' = '$(report "Remaining pages")' ] && [ '$(report "Remaining pages")' -gt 0 ]" \
+		"$what: makedumpfile's report adds up (zero $(report "Pages filled with zero"), cache $(report "Non-private cache pages"), user $(report "User process data pages"), free $free of $(report "Original pages") pages)"
+	dump0=$(qemu_field $NAME DUMP0 - bytes)
+	dump31=$(qemu_field $NAME DUMP - bytes)
+	tap_ok "[ '${dump0:-0}' -gt '${dump31:-0}' ] && [ '${dump31:-0}' -gt 0 ]" \
+		"$what: -d 31 writes $dump31 bytes, -d 0 $dump0"
+}
 
 main()
 {
@@ -68,6 +103,7 @@ main()
 		"$what: makedumpfile -l -d 31 saved ${bytes:-no} bytes in ${seconds:-?} s"
 	tap_ok "[ '$(qemu_field $NAME DUMP-DMESG - panic_lines)' -ge 1 ] 2>/dev/null" \
 		"$what: the dump's dmesg has the panic message"
+	check_makedumpfile_report "$what" "$crashed"
 	[ -s "$RUN_DIR/kdump.csv" ] || echo "case,hops,method,dump bytes,dump seconds,vmcore bytes" >"$RUN_DIR/kdump.csv"
 	echo "$NAME,$HOP,$METHOD,$bytes,$seconds,$(qemu_field $NAME CAPTURE - vmcore)" >>"$RUN_DIR/kdump.csv"
 	tap_done

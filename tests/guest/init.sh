@@ -273,8 +273,8 @@ do_kdump()
 		echo "T: KDUMP-FAIL gen=$GEN (kexec -p)"
 		power_off
 	fi
-	echo "T: CRASH gen=$GEN method=${opt#-} loaded=$(cat /sys/kernel/kexec_crash_loaded) uptime=$(uptime_s)"
 	sync
+	echo "T: CRASH gen=$GEN method=${opt#-} loaded=$(cat /sys/kernel/kexec_crash_loaded)$(meminfo) uptime=$(uptime_s)"
 	echo c >/proc/sysrq-trigger
 	sleep 10
 	echo "T: KDUMP-FAIL gen=$GEN (still alive after sysrq-c)"
@@ -291,11 +291,16 @@ do_capture()
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 	console_clean
 	t0=$(uptime_s)
-	makedumpfile -l -d 31 /proc/vmcore /tmp/vmcore >/tmp/makedumpfile.log 2>&1
+	# --message-level 22: common messages, errors, and the report of
+	# what was excluded (zero, cache, user, free pages)
+	makedumpfile --message-level 22 -l -d 31 /proc/vmcore /tmp/vmcore >/tmp/makedumpfile.log 2>&1
 	rc=$?
 	t1=$(uptime_s)
 	sed 's/^/T: MAKEDUMPFILE-OUT /' /tmp/makedumpfile.log | tr -d '\r' | grep -v '^T: MAKEDUMPFILE-OUT *$'
 	echo "T: DUMP rc=$rc bytes=$(stat -c %s /tmp/vmcore 2>/dev/null || echo 0) seconds=$(awk "BEGIN { print $t1 - $t0 }")"
+	# the whole dump, streamed (flattened) to count its bytes: the
+	# capture kernel has no room to keep it
+	echo "T: DUMP0 bytes=$(makedumpfile -F -l -d 0 /proc/vmcore 2>/dev/null | wc -c)"
 	makedumpfile --dump-dmesg /tmp/vmcore /tmp/dmesg.txt >/dev/null 2>&1
 	echo "T: DUMP-DMESG rc=$? panic_lines=$(grep -c 'Kernel panic - not syncing: sysrq triggered crash' /tmp/dmesg.txt 2>/dev/null)"
 	power_off
