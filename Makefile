@@ -67,11 +67,19 @@ SUITES ?= tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-t
 	tests/kexec-tools.sh tests/loop-can-fail.sh \
 	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s
 HOPS ?= 100
+FUZZ_SECONDS ?= 60
 
 .PHONY: check demo
 check: images host-tests
 	@GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
 		tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
+
+# The table parser under libFuzzer for as long as asked: make fuzz FUZZ_SECONDS=3600
+.PHONY: fuzz
+fuzz: host-tests
+	@HOST_BIN=$(HOST_BIN) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
+		SKIP_UNIT=1 tests/host-unit.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-fuzz $(IMAGES)
 
 demo: images
 	@tests/demo.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-demo $(IMAGES) $(KERNEL)

@@ -1,5 +1,6 @@
 # mk/host-tests.mk - host unit tests: the kernel's range-table KUnit suite
-# through tests/host/kunit, and kexec-tools' efi-ranges.c.  RULES_DIR is
+# through tests/host/kunit, kexec-tools' efi-ranges.c, and a libFuzzer
+# target over the table parser.  RULES_DIR is
 # the patched kernel's arch/x86/platform/efi, KEXEC_SRC the patched
 # kexec-tools tree (for its headers).
 
@@ -15,8 +16,10 @@ RULES := $(RULES_DIR)/bs_ranges.c $(RULES_DIR)/bs_ranges.h
 KEXEC_CFLAGS := -I$(KEXEC_SRC)/kexec -I$(KEXEC_SRC)/include -I$(KEXEC_SRC) \
 	-I$(KEXEC_SRC)/kexec/arch/i386/include -include $(KEXEC_SRC)/include/config.h
 
+FUZZ_CC := clang-14
+
 .PHONY: all
-all: $(HOST_BIN)/bs_ranges_test $(HOST_BIN)/efi_ranges_test
+all: $(HOST_BIN)/bs_ranges_test $(HOST_BIN)/efi_ranges_test $(HOST_BIN)/fuzz_table
 
 $(HOST_BIN)/bs_ranges_test: tests/host/kunit_main.c tests/host/kunit/test.h \
 		$(RULES) $(RULES_DIR)/bs_ranges_test.c $(wildcard shim/*/*.h include/*.h)
@@ -29,3 +32,10 @@ $(HOST_BIN)/efi_ranges_test: tests/host/efi_ranges_test.c kexec/efi-ranges.c \
 	@mkdir -p $(HOST_BIN)
 	$(CC) $(HOST_CFLAGS) $(KEXEC_CFLAGS) -o $@ tests/host/efi_ranges_test.c \
 		kexec/efi-ranges.c $(RULES_DIR)/bs_ranges.c
+
+$(HOST_BIN)/fuzz_table: tests/host/fuzz_table.c kexec/efi-ranges.c kexec/efi-ranges.h \
+		$(RULES) $(wildcard shim/*/*.h include/*.h)
+	@mkdir -p $(HOST_BIN)
+	$(FUZZ_CC) -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined \
+		-Ishim -Iinclude -I$(RULES_DIR) $(KEXEC_CFLAGS) -o $@ \
+		tests/host/fuzz_table.c kexec/efi-ranges.c $(RULES_DIR)/bs_ranges.c

@@ -1,14 +1,17 @@
 #!/bin/bash
 # host-unit.sh - run the host unit tests (each prints TAP) as one TAP
 # stream: the kernel's range-table rules (its KUnit suite, through a
-# host shim) and kexec-tools' efi-ranges.c.
+# host shim) and kexec-tools' efi-ranges.c; then fuzz the table parser
+# for FUZZ_SECONDS (60), with a corpus kept in FUZZ_CORPUS.
 #
 # Usage: tests/host-unit.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
 #   HOST_BIN: where mk/host-tests.mk put the test programs
+#   SKIP_UNIT=1: fuzz only (make fuzz)
 set -eu
 
-RUN_DIR=$1
-here=$(dirname "$0")
+mkdir -p "$1"
+RUN_DIR=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/tap.sh"
 
 run_unit()
@@ -26,6 +29,22 @@ run_unit()
 	[ "$rc" = 0 ] || tap_fail "$prog exited $rc (sanitizer report in $out)"
 }
 
-run_unit bs_ranges_test
-run_unit efi_ranges_test
+fuzz()
+{
+	local secs=${FUZZ_SECONDS:-60} corpus=${FUZZ_CORPUS:-$RUN_DIR/fuzz-corpus}
+	local log=$RUN_DIR/fuzz_table.log rc=0 runs
+
+	mkdir -p "$corpus"
+	(cd "$RUN_DIR" && "${HOST_BIN:?}/fuzz_table" -max_total_time="$secs" -max_len=8192 \
+		-print_final_stats=1 "$corpus" "$here/host/fuzz-seeds") >"$log" 2>&1 || rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	tap_ok "[ $rc = 0 ] && [ '${runs:-0}' -gt 0 ]" \
+		"fuzz_table: ${runs:-0} inputs in ${secs}s, $( [ $rc = 0 ] && echo 0 || echo 'a') crash (log: $log)"
+}
+
+if [ -z "${SKIP_UNIT:-}" ]; then
+	run_unit bs_ranges_test
+	run_unit efi_ranges_test
+fi
+fuzz
 tap_done
