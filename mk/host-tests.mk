@@ -27,15 +27,17 @@ $(HOST_BIN)/bs_ranges_test: tests/host/kunit_main.c tests/host/kunit/test.h \
 	$(CC) $(HOST_CFLAGS) -Itests/host -o $@ tests/host/kunit_main.c \
 		$(RULES_DIR)/bs_ranges.c $(RULES_DIR)/bs_ranges_test.c
 
-$(HOST_BIN)/efi_ranges_test: tests/host/efi_ranges_test.c kexec/efi-ranges.c \
+KEXEC_UNIT := kexec/efi-ranges.c tests/host/kexec_stubs.c $(RULES_DIR)/bs_ranges.c
+
+$(HOST_BIN)/efi_ranges_test: tests/host/efi_ranges_test.c $(KEXEC_UNIT) \
 		kexec/efi-ranges.h $(RULES) $(wildcard shim/*/*.h include/*.h)
 	@mkdir -p $(HOST_BIN)
 	$(CC) $(HOST_CFLAGS) $(KEXEC_CFLAGS) -o $@ tests/host/efi_ranges_test.c \
-		kexec/efi-ranges.c $(RULES_DIR)/bs_ranges.c
+		$(KEXEC_UNIT)
 
-$(HOST_BIN)/fuzz_table: tests/host/fuzz_table.c kexec/efi-ranges.c kexec/efi-ranges.h \
+$(HOST_BIN)/fuzz_table: tests/host/fuzz_table.c $(KEXEC_UNIT) kexec/efi-ranges.h \
 		$(RULES) $(wildcard shim/*/*.h include/*.h)
 	@mkdir -p $(HOST_BIN)
 	$(FUZZ_CC) -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined \
 		-Ishim -Iinclude -I$(RULES_DIR) $(KEXEC_CFLAGS) -o $@ \
-		tests/host/fuzz_table.c kexec/efi-ranges.c $(RULES_DIR)/bs_ranges.c
+		tests/host/fuzz_table.c $(KEXEC_UNIT)

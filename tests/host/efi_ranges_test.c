@@ -14,25 +14,6 @@
 #include "efi-ranges.h"
 #include "bs_ranges.h"
 
-/* What efi-ranges.c takes from the rest of kexec-tools */
-int kexec_debug;
-
-void *xmalloc(size_t size)
-{
-	void *p = malloc(size);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-void dbgprint_mem_range(const char *prefix, struct memory_range *mr, int nr_mr)
-{
-	(void)prefix;
-	(void)mr;
-	(void)nr_mr;
-}
-
 #define P(n)	((unsigned long long)(n) << 12)
 
 static int test_n, failed;

@@ -14,24 +14,6 @@
 #include "efi-ranges.h"
 #include "bs_ranges.h"
 
-int kexec_debug;
-
-void *xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-void dbgprint_mem_range(const char *prefix, struct memory_range *mr, int nr_mr)
-{
-	(void)prefix;
-	(void)mr;
-	(void)nr_mr;
-}
-
 /* RAM is everything below 4 GiB in this target */
 static bool below_4g(u64 start, u64 end, void *arg)
 {
