@@ -22,10 +22,15 @@ qemu_console()
 	sed -E 's/^\[ *[0-9.]+\] //' "$RUN_DIR/$1.log"
 }
 
-# The markers of a boot: "T: " lines without the prefix.
+# The markers of a boot: "T: " lines without the prefix; read from the
+# log once the boot is over (qemu_boot keeps them in NAME.markers).
 qemu_markers()
 {
-	qemu_console "$1" | sed -n 's/^T: //p'
+	if [ -f "$RUN_DIR/$1.markers" ]; then
+		cat "$RUN_DIR/$1.markers"
+	else
+		qemu_console "$1" | sed -n 's/^T: //p'
+	fi
 }
 
 # qemu_field NAME MARKER GEN KEY: the value of KEY= in the first
@@ -120,8 +125,10 @@ qemu_boot()
 		sleep 1
 	done
 	wait
-	rm -f "$vars" "$pidfile"
+	rm -f "$vars" "$pidfile" "$RUN_DIR/$name.markers"
 	echo "# $name: QEMU ran $(($(date +%s) - start))s" >>"$log"
+	qemu_markers "$name" >"$RUN_DIR/$name.markers.tmp"
+	mv "$RUN_DIR/$name.markers.tmp" "$RUN_DIR/$name.markers"
 	[ -n "$why" ] && { qemu_fail "$name" "$why"; return 1; }
 	qemu_markers "$name" | tail -n 1 | grep -q '^DONE ' ||
 		{ qemu_fail "$name" "the guest stopped without T: DONE"; return 1; }
