@@ -27,7 +27,11 @@ echo "== $KERNEL: boot under OVMF, then $HOPS kexec hops (kexec -l, kexec -s -l,
 "$here/kexec-loop.sh" -n $HOPS -k "$KERNEL" "$RUN_DIR" "$IMAGES" >"$RUN_DIR/kexec-loop.tap" 2>/dev/null || rc=1
 summary kexec-loop
 echo "  per hop: $RUN_DIR/kexec-loop.csv"
-column -s, -t <"$RUN_DIR/kexec-loop.csv" 2>/dev/null | sed 's/^/    /' || cat "$RUN_DIR/kexec-loop.csv"
+if command -v column >/dev/null; then
+	column -s, -t <"$RUN_DIR/kexec-loop.csv"
+else
+	cat "$RUN_DIR/kexec-loop.csv"
+fi | sed 's/^/    /'
 
 echo "== $KERNEL: crashkernel=, kexec -p, sysrq-c, makedumpfile in the capture kernel"
 "$here/kdump.sh" -k "$KERNEL" "$RUN_DIR" "$IMAGES" >"$RUN_DIR/kdump.tap" 2>/dev/null || rc=1
