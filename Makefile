@@ -87,4 +87,5 @@ demo: images
 # The kexec loop for as long as asked: make soak HOPS=100
 .PHONY: soak
 soak: images
-	@tests/kexec-loop.sh -n $(HOPS) -k $(KERNEL) $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-soak $(IMAGES)
+	@dir=$(RUNS)/$(shell date +%Y%m%d-%H%M%S)-soak; mkdir -p $$dir; \
+	bash -o pipefail -c "tests/kexec-loop.sh -n $(HOPS) -k $(KERNEL) $$dir $(IMAGES) | tee $$dir/kexec-loop.tap"
