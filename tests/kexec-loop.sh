@@ -120,7 +120,7 @@ check_hop()
 plot()
 {
 	command -v gnuplot >/dev/null || return 0
-	gnuplot <<EOT
+	gnuplot 2>"$RUN_DIR/gnuplot.log" <<EOT
 set terminal png size 900,500 noenhanced
 set xtics 1
 set output "$RUN_DIR/$NAME.png"
