@@ -84,6 +84,13 @@ fuzz: host-tests
 demo: images
 	@tests/demo.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-demo $(IMAGES) $(KERNEL)
 
+# The figures, in one run: docs/results.md and the raw CSVs
+.PHONY: bench
+bench: images host-tests
+	@dir=$(RUNS)/$(shell date +%Y%m%d-%H%M%S)-bench; \
+	HOST_BIN=$(HOST_BIN) tests/bench.sh $$dir $(IMAGES) && cp $$dir/results.md docs/results.md && \
+	echo "bench: docs/results.md, raw figures in $$dir"
+
 # The kexec loop for as long as asked: make soak HOPS=100
 .PHONY: soak
 soak: images

@@ -19,7 +19,8 @@ KEXEC_CFLAGS := -I$(KEXEC_SRC)/kexec -I$(KEXEC_SRC)/include -I$(KEXEC_SRC) \
 FUZZ_CC := clang-14
 
 .PHONY: all
-all: $(HOST_BIN)/bs_ranges_test $(HOST_BIN)/efi_ranges_test $(HOST_BIN)/fuzz_table
+all: $(HOST_BIN)/bs_ranges_test $(HOST_BIN)/efi_ranges_test $(HOST_BIN)/fuzz_table \
+	$(HOST_BIN)/bench_table
 
 $(HOST_BIN)/bs_ranges_test: tests/host/kunit_main.c tests/host/kunit/test.h \
 		$(RULES) $(RULES_DIR)/bs_ranges_test.c $(wildcard shim/*/*.h include/*.h)
@@ -41,3 +42,8 @@ $(HOST_BIN)/fuzz_table: tests/host/fuzz_table.c $(KEXEC_UNIT) kexec/efi-ranges.h
 	$(FUZZ_CC) -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined \
 		-Ishim -Iinclude -I$(RULES_DIR) $(KEXEC_CFLAGS) -o $@ \
 		tests/host/fuzz_table.c $(KEXEC_UNIT)
+
+$(HOST_BIN)/bench_table: tests/host/bench_table.c $(RULES) $(wildcard shim/*/*.h include/*.h)
+	@mkdir -p $(HOST_BIN)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Ishim -Iinclude -I$(RULES_DIR) -o $@ \
+		tests/host/bench_table.c $(RULES_DIR)/bs_ranges.c

@@ -122,7 +122,7 @@ plot()
 	command -v gnuplot >/dev/null || return 0
 	gnuplot 2>"$RUN_DIR/gnuplot.log" <<EOT
 set terminal png size 900,500 noenhanced
-set xtics 1
+set xtics $(( HOPS > 10 ? HOPS / 10 : 1 ))
 set output "$RUN_DIR/$NAME.png"
 set datafile separator ","
 set key autotitle columnhead

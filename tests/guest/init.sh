@@ -123,7 +123,7 @@ report()
 			echo "T: PRINT gen=$GEN same=no lines=$(wc -l </tmp/print.txt)"
 		fi
 	fi
-	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|boot services range table|Ignoring .* at 0x|efi: memattr|efi_bgrt|efi_bs_ranges: pass:' |
+	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|boot services range table|Ignoring .* at 0x|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|initcall efi_free_boot_services' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
