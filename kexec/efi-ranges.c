@@ -251,12 +251,22 @@ int efi_ranges_print(const struct efi_ranges_options *opts, FILE *out)
 	return 0;
 }
 
-/* The running kernel's table, if it has a valid one */
-static void *running_table(const struct memory_range *ram, int nr_ram)
+/*
+ * The running kernel's table, if it has a valid one: the table being
+ * passed on when it came from sysfs (efi_ranges_load() checked it),
+ * else read here; *@allocated says whether the caller frees it.
+ */
+static void *running_table(const struct efi_ranges_options *opts,
+			   const struct memory_range *ram, int nr_ram,
+			   int *allocated)
 {
 	struct ram ram_arg = { ram, nr_ram };
 	size_t size;
 	void *buf;
+
+	*allocated = 0;
+	if (!opts->file)
+		return table;
 
 	buf = read_file(EFI_RANGES_SYSFS, &size);
 	if (!buf)
@@ -267,6 +277,7 @@ static void *running_table(const struct memory_range *ram, int nr_ram)
 		free(buf);
 		return NULL;
 	}
+	*allocated = 1;
 	return buf;
 }
 
@@ -290,13 +301,14 @@ int efi_ranges_keep_off(const struct efi_ranges_options *opts,
 {
 	const struct efi_bs_ranges_header *hdr;
 	struct memory_ranges ranges;
+	int allocated, ret = 0;
 	void *running;
 
 	if (opts->disabled)
 		return 0;
 	if (efi_ranges_load(opts, *range, *nr) < 0)
 		return -1;
-	running = running_table(*range, *nr);
+	running = running_table(opts, *range, *nr, &allocated);
 	if (!running)
 		return 0;
 
@@ -311,16 +323,18 @@ int efi_ranges_keep_off(const struct efi_ranges_options *opts,
 	memcpy(ranges.ranges, *range, *nr * sizeof(*ranges.ranges));
 	if (efi_ranges_exclude_kept(running, &ranges) < 0) {
 		free(ranges.ranges);
-		free(running);
-		return -1;
+		ret = -1;
+		goto out_free;
 	}
-	free(running);
 
 	*range = ranges.ranges;
 	*nr = ranges.size;
 	dbgprint_mem_range("MEMORY RANGES without kept EFI boot services ranges",
 			   *range, *nr);
-	return 0;
+out_free:
+	if (allocated)
+		free(running);
+	return ret;
 }
 
 /**
