@@ -127,10 +127,14 @@ report()
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
+# dmesg goes to a file first: under pipefail, grep -q quitting at its first
+# match would kill dmesg with SIGPIPE and fail the pipeline, and the log
+# would pass as clean whenever more than a pipe's worth follows the match
 console_clean()
 {
-	if dmesg | grep -qE 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison|Kernel panic'; then
-		dmesg | grep -E -A 3 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison' |
+	dmesg >/tmp/dmesg.all
+	if grep -qE 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison|Kernel panic' /tmp/dmesg.all; then
+		grep -E -A 3 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison' /tmp/dmesg.all |
 			head -n 20 | sed 's/^/T: DMESG-BAD gen='"$GEN"' /'
 		echo "T: CONSOLE gen=$GEN clean=no"
 	else
