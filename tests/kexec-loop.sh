@@ -17,29 +17,32 @@
 # gnuplot, kexec-loop.png.
 #
 # Usage: tests/kexec-loop.sh [-n HOPS] [-m MEM] [-k ours|stock|prefix] [-e]
-#                            RUN_DIR IMAGES_DIR
+#                            [-x WORDS] RUN_DIR IMAGES_DIR
 #   -e  boot generation 1 with efi=debug (later generations without)
+#   -x  more kernel command-line words, for every generation
 set -eu
 
 HOPS=10
 MEM=512M
 KERNEL=ours
 FIRST=""
+EXTRA=""
 MEMTOTAL_BOUND_KIB=1024
 FREE_BOUND_KIB=4096
 
 usage()
 {
-	sed -n '2,22p' "$0" >&2
+	sed -n '2,23p' "$0" >&2
 	exit 2
 }
 
-while getopts "n:m:k:e" o; do
+while getopts "n:m:k:ex:" o; do
 	case $o in
 	n) HOPS=$OPTARG ;;
 	m) MEM=$OPTARG ;;
 	k) KERNEL=$OPTARG ;;
 	e) FIRST="efi=debug t.drop=efi=debug" ;;
+	x) EXTRA=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -146,7 +149,7 @@ main()
 		>"$RUN_DIR/$NAME.csv"
 	QEMU_TIMEOUT=$((120 + 60 * HOPS)) QEMU_PROGRESS=progress \
 		qemu_boot $NAME "$IMAGES/bzImage-$KERNEL" "$IMAGES/initramfs-$KERNEL.cpio.gz" "$MEM" \
-		"console=ttyS0 memblock=debug log_buf_len=8M $FIRST t.mode=kexec t.hops=$HOPS" || ok=0
+		"console=ttyS0 memblock=debug log_buf_len=8M $EXTRA $FIRST t.mode=kexec t.hops=$HOPS" || ok=0
 	echo >&2
 	tap_ok "[ $ok = 1 ]" "$KERNEL: $HOPS hops ran and the last generation powered off"
 	tap_ok "[ -z \"\$(qemu_bad_lines $NAME)\" ]" "no BUG, WARNING, Call Trace, Oops or Bad page state anywhere on the console"

@@ -22,6 +22,8 @@
 #   t.free=REASON    at generation 1, hand over a valid table in which the
 #                    ranges kept for REASON are marked freed (kexec_load)
 #   t.v=1            one BSRANGE line per boot-services range
+#   t.cost=1         time the rules' work on this boot's table that a
+#                    kernel inheriting it does in one hop (bench_table)
 #   t.steer=REASON   at generation 1, pass kexec --mem-min/--mem-max so that
 #                    segments are packed right below the end of the first
 #                    range kept for REASON (e.g. firmware:memattr): stock
@@ -116,6 +118,9 @@ report()
 		grep '^T: FWRANGE ' /tmp/bscheck.out | hash_firmware_ranges | tag
 		[ "$(arg t.v 0)" = 1 ] &&
 			sed 's/^/T: TABLE gen='"$GEN"' /' /sys/kernel/debug/x86/efi_bs_ranges
+		[ "$(arg t.cost 0)" = 1 ] &&
+			bench_table "$TABLE" | awk -F, -v g="$GEN" \
+				'NR == 2 { print "T: TABLECOST gen=" g " ranges=" $1 " ns=" $2 }'
 		$KEXEC --print-efi-ranges >/tmp/print.txt 2>&1
 		if cmp -s /tmp/print.txt /sys/kernel/debug/x86/efi_bs_ranges; then
 			echo "T: PRINT gen=$GEN same=yes lines=$(wc -l </tmp/print.txt)"
@@ -123,7 +128,7 @@ report()
 			echo "T: PRINT gen=$GEN same=no lines=$(wc -l </tmp/print.txt)"
 		fi
 	fi
-	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|boot services range table|Ignoring .* at 0x|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|initcall efi_free_boot_services' |
+	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|boot services range table|Ignoring .* at 0x|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|efi_free_boot_services\+' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
