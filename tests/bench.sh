@@ -191,34 +191,54 @@ hop_phases()
 			END { if (n) printf "%.2f | %.2f | %.2f", pre / n, unp / n, rest / n; else printf "- | - | -" }'
 }
 
+# initrd_at RUN: where the second generation's initrd was loaded
+initrd_at()
+{
+	grep -E '\] RAMDISK: \[mem ' "$1/kexec-loop.log" | sed -n '2s/.*RAMDISK: \[mem \(0x[0-9a-f]*\)-.*/\1/p'
+}
+
+# Rows of the hop-time table: NAME, kernel, label, command-line words
+hop_runs()
+{
+	local bad
+
+	bad=$(printf 'crc,%.0s' $(seq "$1"))
+	echo "stock|stock|stock|"
+	echo "ours|ours|ours|"
+	echo "ours-refused|ours|ours, table refused|t.bad=${bad%,}"
+	echo "ours-debian-kexec|ours|ours kernel, Debian's kexec-tools|t.kexec=stock"
+}
+
 hop_time()
 {
-	local v run words ns ranges hops=6 bad
+	local name v label words ns ranges hops=6
 	local -A mean
 
-	bad=$(printf 'crc,%.0s' $(seq $hops))
 	echo "## 5. Hop time"
 	echo
-	echo "$hops hops through kexec_load (t.kx=c) in one QEMU run per row, KUnit off (kunit.enable=0): seconds from kexec -e to the next /init by the host clock, and the means of three phases of a hop: up to the next kernel's first console line (purgatory, decompression, setup_arch, where the table is validated and the verdicts made), the initramfs unpack, and the rest. In \"ours, table refused\" each kernel hands the next one a table with a broken CRC (t.bad=crc): the next kernel computes the CRC, rejects the table and reserves every boot-services range it was handed, as stock does."
+	echo "$hops hops through kexec_load (t.kx=c) in one QEMU run per row, KUnit off (kunit.enable=0): seconds from kexec -e to the next /init by the host clock, and the means of three phases of a hop: up to the next kernel's first console line (purgatory, decompression, setup_arch, where the table is validated and the verdicts made), the initramfs unpack, and the rest. In \"ours, table refused\" each kernel hands the next one a table with a broken CRC (t.bad=crc): the next kernel computes the CRC, rejects the table and reserves every boot-services range it was handed, as stock does. In the last row the ours kernels load each other with Debian's kexec-tools, which places segments without regard to kept ranges (and hands no table to kexec_load)."
 	echo
-	echo "| kernel | seconds per hop (mean) | to console | initramfs unpack | rest |"
-	echo "|---|---|---|---|---|"
-	for run in stock ours ours-refused; do
-		v=${run%-refused}
-		words="kunit.enable=0 t.kx=c"
-		[ "$run" = ours-refused ] && words="$words t.bad=${bad%,}"
-		"$here/kexec-loop.sh" -n $hops -k "$v" -x "$words" "$RUN_DIR/loop-$run" "$IMAGES" >/dev/null 2>&1 || true
-		mean[$run]=$(awk -F, 'NR > 1 && $10 != "" { s += $10; n++ } END { printf "%.2f", n ? s / n : 0 }' "$RUN_DIR/loop-$run/kexec-loop.csv")
-		echo "| ${run/-/, table } | ${mean[$run]} | $(hop_phases "$RUN_DIR/loop-$run") |"
-	done
+	echo "| kernel | seconds per hop (mean) | to console | initramfs unpack | rest | initrd at |"
+	echo "|---|---|---|---|---|---|"
+	while IFS='|' read -r name v label words; do
+		"$here/kexec-loop.sh" -n $hops -k "$v" -x "kunit.enable=0 t.kx=c $words" \
+			"$RUN_DIR/loop-$name" "$IMAGES" >/dev/null 2>&1 || true
+		mean[$name]=$(awk -F, 'NR > 1 && $10 != "" { s += $10; n++ } END { printf "%.2f", n ? s / n : 0 }' "$RUN_DIR/loop-$name/kexec-loop.csv")
+		echo "| $label | ${mean[$name]} | $(hop_phases "$RUN_DIR/loop-$name") | $(initrd_at "$RUN_DIR/loop-$name") |"
+	done < <(hop_runs $hops)
 	boot_report table-cost ours 512M t.mode=report t.cost=1
 	ns=$(num table-cost TABLECOST 1 ns)
 	ranges=$(num table-cost TABLECOST 1 ranges)
 	echo
-	echo "Ratio ours/stock: $(awk "BEGIN { if (${mean[stock]}) printf \"%.3f\", ${mean[ours]} / ${mean[stock]} }"); ours with the table refused/stock: $(awk "BEGIN { if (${mean[stock]}) printf \"%.3f\", ${mean[ours-refused]} / ${mean[stock]} }")."
+	echo "Ratios to stock: ours $(ratio "${mean[ours]}" "${mean[stock]}"), ours with the table refused $(ratio "${mean[ours-refused]}" "${mean[stock]}"), ours kernel with Debian's kexec-tools $(ratio "${mean[ours-debian-kexec]}" "${mean[stock]}")."
 	echo
 	echo "The table's own cost is timed in the guest, on the same emulated CPU: the rules' work a kernel inheriting this boot's table ($ranges ranges) does in one hop (validate, decide and check cover for every range, merge, seal; bench_table in the guest) takes $ns ns, $(awk "BEGIN { if (${mean[ours]}) printf \"%.4f\", $ns / (${mean[ours]} * 1e7) }") % of an ours hop. The kernel's own calls around the rules (the e820 lookups of validation, the log's allocation) are not in that figure."
 	echo
+}
+
+ratio()
+{
+	awk "BEGIN { if ($2) printf \"%.3f\", $1 / $2 }"
 }
 
 table_scale()
