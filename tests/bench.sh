@@ -103,9 +103,16 @@ $2
 EOT
 }
 
+# ratio A B: A / B to two decimals
+ratio()
+{
+	awk "BEGIN { if ($2) printf \"%.2f\", $1 / $2 }"
+}
+
 free_cost()
 {
 	local v i t b
+	local -A median_of
 
 	echo "## 2. Free cost"
 	echo
@@ -122,16 +129,17 @@ free_cost()
 			t="$t $(free_usecs $b)"
 			echo "$v,$i,$(free_usecs $b)" >>"$RUN_DIR/free-cost.csv"
 		done
-		eval "median_$v=$(echo $t | median)"
-		echo "| $v |$t | $(echo $t | median) |"
+		median_of[$v]=$(echo "$t" | median)
+		echo "| $v |$t | ${median_of[$v]} |"
 	done
 	plot free-cost 'set title "efi_free_boot_services, 512 MB"
 set ylabel "usecs"
 set xlabel "boot"
+set xtics 1
 set yrange [0:*]
 plot "< grep ^stock '"$RUN_DIR"'/free-cost.csv" using 2:3 with linespoints title "stock", "< grep ^ours '"$RUN_DIR"'/free-cost.csv" using 2:3 with linespoints title "ours"'
 	echo
-	echo "Median stock/ours: $(awk "BEGIN { if ($median_ours) printf \"%.1f\", $median_stock / $median_ours }")x. stock frees page by page through free_reserved_area(); ours frees naturally aligned blocks of up to MAX_PAGE_ORDER (patch 8)."
+	echo "Median stock/ours: $(ratio "${median_of[stock]}" "${median_of[ours]}")x. stock frees page by page through free_reserved_area(); ours frees naturally aligned blocks of up to MAX_PAGE_ORDER (patch 8)."
 	echo
 }
 
@@ -234,11 +242,6 @@ hop_time()
 	echo
 	echo "The table's own cost is timed in the guest, on the same emulated CPU: the rules' work a kernel inheriting this boot's table ($ranges ranges) does in one hop (validate, decide and check cover for every range, merge, seal; bench_table in the guest) takes $ns ns, $(awk "BEGIN { if (${mean[ours]}) printf \"%.4f\", $ns / (${mean[ours]} * 1e7) }") % of an ours hop. The kernel's own calls around the rules (the e820 lookups of validation, the log's allocation) are not in that figure."
 	echo
-}
-
-ratio()
-{
-	awk "BEGIN { if ($2) printf \"%.3f\", $1 / $2 }"
 }
 
 table_scale()
