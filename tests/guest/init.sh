@@ -40,6 +40,12 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs -o size=80% tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# From here on the console carries the "T: " lines the host parses; a
+# kernel message printed to it meanwhile can land in the middle of one (a
+# late "tsc: Refined TSC clocksource calibration" cut a BSTABLE line in
+# two).  Keep info and notice messages off the console; warnings and
+# worse, the ones the host looks for, still reach it.
+dmesg -n 5
 
 CMDLINE=$(cat /proc/cmdline)
 
