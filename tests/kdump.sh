@@ -24,11 +24,10 @@ KERNEL=ours
 CRASHKERNEL=160M
 FREE_MARGIN_KIB=1024
 
-usage()
-{
-	sed -n '2,13p' "$0" >&2
-	exit 2
-}
+here=$(dirname "$0")
+. "$here/lib/qemu.sh"
+. "$here/lib/tap.sh"
+. "$here/lib/usage.sh"
 
 while getopts "a:sm:k:" o; do
 	case $o in
@@ -44,10 +43,6 @@ shift $((OPTIND - 1))
 RUN_DIR=$1
 IMAGES=$2
 NAME=kdump-after-hop$HOP-$METHOD
-
-here=$(dirname "$0")
-. "$here/lib/qemu.sh"
-. "$here/lib/tap.sh"
 
 # a figure of makedumpfile's report, "Free pages : 0x..." -> decimal
 report()

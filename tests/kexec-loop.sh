@@ -30,11 +30,10 @@ EXTRA=""
 MEMTOTAL_BOUND_KIB=1024
 FREE_BOUND_KIB=4096
 
-usage()
-{
-	sed -n '2,23p' "$0" >&2
-	exit 2
-}
+here=$(dirname "$0")
+. "$here/lib/qemu.sh"
+. "$here/lib/tap.sh"
+. "$here/lib/usage.sh"
 
 while getopts "n:m:k:ex:" o; do
 	case $o in
@@ -51,10 +50,6 @@ shift $((OPTIND - 1))
 RUN_DIR=$1
 IMAGES=$2
 NAME=kexec-loop
-
-here=$(dirname "$0")
-. "$here/lib/qemu.sh"
-. "$here/lib/tap.sh"
 
 START=$(date +%s)
 
