@@ -6,8 +6,9 @@
 #   2 free cost: time of the efi_free_boot_services initcall, 5 boots each
 #   3 kexec chain: generation 1 with efi=debug, then 3 hops, stock vs ours
 #   4 kdump: makedumpfile -l -d 31 size, prefix vs ours
-#   5 hop time: seconds per kexec hop, stock vs ours (and ours with the
-#     table refused); the table's own cost, timed in the guest
+#   5 hop time: seconds per kexec hop and its phases: stock, ours, ours
+#     with the table refused, ours loaded by Debian's kexec-tools; the
+#     table's own cost, timed in the guest
 #   6 table scale (host): validate, merge, decide for 10 to 100000 ranges
 # Figures under TCG are compared as ratios within the run.  Plots (gnuplot)
 # go beside the CSVs.
@@ -111,7 +112,7 @@ ratio()
 
 free_cost()
 {
-	local v i t b
+	local v i t b us
 	local -A median_of
 
 	echo "## 2. Free cost"
@@ -126,8 +127,9 @@ free_cost()
 		for i in 1 2 3 4 5; do
 			b=free-$v-$i
 			boot_report $b $v 512M quiet initcall_debug t.mode=report
-			t="$t $(free_usecs $b)"
-			echo "$v,$i,$(free_usecs $b)" >>"$RUN_DIR/free-cost.csv"
+			us=$(free_usecs $b)
+			t="$t $us"
+			echo "$v,$i,$us" >>"$RUN_DIR/free-cost.csv"
 		done
 		median_of[$v]=$(echo "$t" | median)
 		echo "| $v |$t | ${median_of[$v]} |"
@@ -182,10 +184,11 @@ kdump_size()
 	echo
 }
 
-# hop_phases RUN: mean host seconds of three phases of a loop's hops: from
-# kexec -e to the next kernel's first console line (purgatory,
-# decompression, setup_arch: where a kernel validates the table it
-# inherits and decides its verdicts), the initramfs unpack, and the rest
+# hop_phases RUN: mean host seconds of a loop's hops, from kexec -e to
+# the next /init, and of three phases of them: up to the next kernel's
+# first console line (purgatory, decompression, setup_arch: where a kernel
+# validates the table it inherits and decides its verdicts), the
+# initramfs unpack, and the rest.  Prints "hop | to console | unpack | rest"
 hop_phases()
 {
 	grep -E 'T: (KEXEC|INIT) gen|\] (Linux version|Unpacking initramfs|Freeing initrd memory)' "$1/kexec-loop.log" |
@@ -195,8 +198,8 @@ hop_phases()
 			$2 == "Linux" { l = $1 }
 			$2 == "Unpacking" { u = $1 }
 			$2 == "Freeing" { f = $1 }
-			$2 == "T:" && $3 == "INIT" { pre += l - k; unp += f - u; rest += $1 - k - (l - k) - (f - u); n++; k = 0 }
-			END { if (n) printf "%.2f | %.2f | %.2f", pre / n, unp / n, rest / n; else printf "- | - | -" }'
+			$2 == "T:" && $3 == "INIT" { hop += $1 - k; pre += l - k; unp += f - u; n++; k = 0 }
+			END { if (n) printf "%.2f | %.2f | %.2f | %.2f", hop / n, pre / n, unp / n, (hop - pre - unp) / n; else printf "0 | - | - | -" }'
 }
 
 # initrd_at RUN: where the second generation's initrd was loaded
@@ -219,7 +222,7 @@ hop_runs()
 
 hop_time()
 {
-	local name v label words ns ranges hops=6
+	local name v label words ns ranges phases hops=6
 	local -A mean
 
 	echo "## 5. Hop time"
@@ -231,8 +234,9 @@ hop_time()
 	while IFS='|' read -r name v label words; do
 		"$here/kexec-loop.sh" -n $hops -k "$v" -x "kunit.enable=0 t.kx=c $words" \
 			"$RUN_DIR/loop-$name" "$IMAGES" >/dev/null 2>&1 || true
-		mean[$name]=$(awk -F, 'NR > 1 && $10 != "" { s += $10; n++ } END { printf "%.2f", n ? s / n : 0 }' "$RUN_DIR/loop-$name/kexec-loop.csv")
-		echo "| $label | ${mean[$name]} | $(hop_phases "$RUN_DIR/loop-$name") | $(initrd_at "$RUN_DIR/loop-$name") |"
+		phases=$(hop_phases "$RUN_DIR/loop-$name")
+		mean[$name]=${phases%% *}
+		echo "| $label | $phases | $(initrd_at "$RUN_DIR/loop-$name") |"
 	done < <(hop_runs $hops)
 	boot_report table-cost ours 512M t.mode=report t.cost=1
 	ns=$(num table-cost TABLECOST 1 ns)

@@ -138,15 +138,16 @@ report()
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
-# dmesg goes to a file first: under pipefail, grep -q quitting at its first
-# match would kill dmesg with SIGPIPE and fail the pipeline, and the log
-# would pass as clean whenever more than a pipe's worth follows the match
+# The bad lines go to a file and the file decides: with grep -q under
+# pipefail, grep quitting at its first match killed dmesg with SIGPIPE,
+# failed the pipeline, and the log passed as clean whenever more than a
+# pipe's worth followed the match
 console_clean()
 {
-	dmesg >/tmp/dmesg.all
-	if grep -qE 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison|Kernel panic' /tmp/dmesg.all; then
-		grep -E -A 3 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison' /tmp/dmesg.all |
-			head -n 20 | sed 's/^/T: DMESG-BAD gen='"$GEN"' /'
+	dmesg | grep -E -A 3 'BUG:|WARNING:|Call Trace:|Oops|Bad page state|page_poison|Kernel panic' \
+		>/tmp/dmesg.bad
+	if [ -s /tmp/dmesg.bad ]; then
+		head -n 20 /tmp/dmesg.bad | sed 's/^/T: DMESG-BAD gen='"$GEN"' /'
 		echo "T: CONSOLE gen=$GEN clean=no"
 	else
 		echo "T: CONSOLE gen=$GEN clean=yes"

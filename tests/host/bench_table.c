@@ -78,8 +78,15 @@ static int hop_cost(const char *path)
 	}
 	n = hdr->nr_entries;
 	r = efi_bs_ranges_entries(hdr);
-	cur = calloc(n + 1, sizeof(*cur));
+	cur = calloc(n ? n : 1, sizeof(*cur));
 	sealed = calloc(1, efi_bs_ranges_size(2 * n));
+	if (!cur || !sealed) {
+		perror("bench_table");
+		free(cur);
+		free(sealed);
+		free(buf);
+		return 1;
+	}
 	*sealed = *hdr;
 	out = efi_bs_ranges_entries(sealed);
 
