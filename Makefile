@@ -22,6 +22,16 @@ kernel: deps
 kernels: deps
 	@for v in $(KERNELS); do $(KERNEL_MK) VARIANT=$$v || exit 1; done
 
+# The kernel series as a git branch over the pristine source, to edit it
+# with git rebase -i, and back: docs/development.md
+SERIES_TREE ?= $(CACHE)/series/linux-6.12
+.PHONY: series-tree series-export
+series-tree: deps
+	@scripts/series-tree.sh tree /usr/src/linux-source-6.12.tar.xz kernel/patches $(SERIES_TREE)
+
+series-export:
+	@scripts/series-tree.sh export kernel/patches $(SERIES_TREE)
+
 IMAGES := $(CACHE)/images
 GUEST_BIN := $(CACHE)/guest-bin
 

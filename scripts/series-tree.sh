@@ -1,0 +1,101 @@
+#!/bin/bash
+# series-tree.sh - edit a patch series the way a kernel developer does:
+# as a git branch over the pristine source.
+#
+#   series-tree.sh tree   TARBALL PATCH_DIR TREE
+#       unpack TARBALL into TREE, commit it as "pristine", then `git am`
+#       every patch in PATCH_DIR/series on top: one commit a patch
+#   series-tree.sh export PATCH_DIR TREE
+#       write the commits above "pristine" back into PATCH_DIR with
+#       `git format-patch`, under the names `series' lists (new names
+#       when subjects changed), and rewrite `series'
+#
+# A round trip with no edit changes no byte of PATCH_DIR: format-patch
+# runs with --zero-commit and the abbreviation and signature the
+# patches were written with.  The cover letter (0000-*) is not in
+# `series' and is left alone.
+set -eu
+
+die()
+{
+	echo "series-tree: $*" >&2
+	exit 1
+}
+
+series_names()
+{
+	sed -e 's/#.*//' -e '/^ *$/d' "$1/series"
+}
+
+# The git version format-patch wrote in the signature of the first patch,
+# so that an export by another git changes nothing.
+signature_of()
+{
+	tail -n 2 "$1" | head -n 1
+}
+
+make_tree()
+{
+	local tarball=$1 pdir=$2 tree=$3 p
+
+	[ -f "$tarball" ] || die "no $tarball"
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	echo "series-tree: unpacking $tarball into $tree"
+	tar xJf "$tarball" -C "$tree" --strip-components=1
+	cd "$tree"
+	git init -q
+	git config user.name "series-tree"
+	git config user.email "series-tree@localhost"
+	git config core.abbrev 9
+	# Debian's tarball ignores everything (/*): add by force
+	git add -f . >/dev/null
+	git commit -q -m pristine
+	git tag -f pristine >/dev/null
+	for p in $(series_names "$pdir"); do
+		git am -q --keep-cr --committer-date-is-author-date "$pdir/$p" ||
+			die "$p does not apply; fix it in $tree and run git am --continue"
+	done
+	echo "series-tree: $(git rev-list --count pristine..HEAD) commits on pristine in $tree"
+}
+
+export_tree()
+{
+	local pdir=$1 tree=$2 first sig header numbered p
+
+	first=$(series_names "$pdir" | head -n 1)
+	sig=$(signature_of "$pdir/$first")
+	header=$(sed -n '/^#/p' "$pdir/series")
+	series_tmp=$(mktemp -d)
+	trap 'rm -rf "$series_tmp"' EXIT
+	# [PATCH n/m] when there are several, [PATCH] alone, as format-patch -n does
+	numbered=--no-numbered
+	[ "$(git -C "$tree" rev-list --count pristine..HEAD)" -gt 1 ] && numbered=--numbered
+	git -C "$tree" format-patch -q --zero-commit --abbrev=9 $numbered \
+		--signature="$sig" -o "$series_tmp" pristine..HEAD
+	for p in $(series_names "$pdir"); do
+		rm -f "$pdir/$p"
+	done
+	{
+		[ -n "$header" ] && printf '%s\n' "$header"
+		for p in "$series_tmp"/*.patch; do
+			basename "$p"
+		done
+	} >"$pdir/series"
+	cp "$series_tmp"/*.patch "$pdir/"
+	echo "series-tree: wrote $(ls "$series_tmp" | wc -l) patches to $pdir"
+}
+
+case ${1:-} in
+tree)
+	[ $# = 4 ] || die "usage: series-tree.sh tree TARBALL PATCH_DIR TREE"
+	make_tree "$2" "$(realpath "$3")" "$4"
+	;;
+export)
+	[ $# = 3 ] || die "usage: series-tree.sh export PATCH_DIR TREE"
+	export_tree "$(realpath "$2")" "$3"
+	;;
+*)
+	die "usage: series-tree.sh tree|export ..."
+	;;
+esac
