@@ -1,9 +1,7 @@
 # mk/kexec-tools.mk - build Debian's kexec-tools 2.0.25, statically linked,
-# as Debian ships it (KEXEC_VARIANT=stock) or with this project's changes
-# (KEXEC_VARIANT=ours: kexec/patches/series plus kexec/efi-ranges.[ch],
-# the kernel's range-table rules from RULES_DIR and the userspace shim
-# they build over).  Keyed like mk/kernel.mk: by the Debian source
-# version and every input.
+# as Debian ships it (KEXEC_VARIANT=stock) or with this project's series
+# applied (KEXEC_VARIANT=ours: kexec/patches/series, nothing else).
+# Keyed like mk/kernel.mk: by the Debian source version and every input.
 
 KEXEC_VARIANT ?= ours
 KEXEC_DSC := $(firstword $(wildcard $(CACHE)/dl/kexec-tools_*.dsc))
@@ -11,13 +9,9 @@ KEXEC_DSC := $(firstword $(wildcard $(CACHE)/dl/kexec-tools_*.dsc))
 ifeq ($(KEXEC_DSC),)
 $(error no kexec-tools source in $(CACHE)/dl: run make deps)
 endif
-ifeq ($(KEXEC_VARIANT)$(RULES_DIR),ours)
-$(error KEXEC_VARIANT=ours needs RULES_DIR, the kernel's arch/x86/platform/efi)
-endif
 
 kexec_inputs_stock :=
-kexec_inputs_ours := $(wildcard kexec/patches/series kexec/patches/*.patch kexec/*.[ch] include/*.h \
-	shim/*/*.h) $(RULES_DIR)/bs_ranges.c $(RULES_DIR)/bs_ranges.h
+kexec_inputs_ours := $(wildcard kexec/patches/series kexec/patches/*.patch)
 kexec_patches_ours := $(addprefix kexec/patches/,$(shell sed -e 's/\#.*//' kexec/patches/series 2>/dev/null))
 
 key := $(shell cat $(KEXEC_DSC) $(kexec_inputs_$(KEXEC_VARIANT)) | sha256sum | cut -c1-12)
@@ -38,10 +32,6 @@ $(XDIR)/.built:
 		{ cat $(XDIR)/dpkg-source.log >&2; exit 1; }
 ifeq ($(KEXEC_VARIANT),ours)
 	scripts/apply-patches.sh $(XDIR)/src $(kexec_patches_ours)
-	cp kexec/efi-ranges.c kexec/efi-ranges.h $(RULES_DIR)/bs_ranges.c \
-		$(RULES_DIR)/bs_ranges.h $(XDIR)/src/kexec/
-	cp -r shim $(XDIR)/src/kexec/efi-ranges-shim
-	cp include/*.h $(XDIR)/src/include/
 endif
 	cd $(XDIR)/src && ./configure --without-xen LDFLAGS=-static >$(XDIR)/configure.log 2>&1 || \
 		{ echo "error: kexec-tools configure failed, see $(XDIR)/configure.log" >&2; exit 1; }
