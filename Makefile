@@ -43,7 +43,7 @@ KERNEL_MK = $(MAKE) --no-print-directory -f mk/kernel.mk
 KERNEL_SRC = $(shell $(KERNEL_MK) -s CACHE=$(CACHE) VARIANT=ours print-src)
 RULES_DIR = $(KERNEL_SRC)/arch/x86/platform/efi
 KEXEC_SRC = $(shell $(MAKE) --no-print-directory -s -f mk/kexec-tools.mk \
-	CACHE=$(CACHE) KEXEC_VARIANT=ours RULES_DIR=$(RULES_DIR) print-src)
+	CACHE=$(CACHE) KEXEC_VARIANT=ours print-src)
 HOST_BIN := $(CACHE)/host-bin
 
 guest: deps
@@ -51,9 +51,8 @@ guest: deps
 	@$(MAKE) --no-print-directory -f mk/guest.mk RULES_DIR=$(RULES_DIR)
 
 kexec-tools: deps
-	@$(KERNEL_MK) VARIANT=ours patched
 	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=stock
-	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=ours RULES_DIR=$(RULES_DIR)
+	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=ours
 
 # The test initramfs of one kernel variant: it carries that kernel, to
 # kexec into.
@@ -69,11 +68,12 @@ images:
 
 .PHONY: host-tests
 host-tests: kexec-tools
+	@$(KERNEL_MK) VARIANT=ours patched
 	@$(MAKE) --no-print-directory -f mk/host-tests.mk RULES_DIR=$(RULES_DIR) \
 		KEXEC_SRC=$(KEXEC_SRC)
 
 RUNS ?= runs
-SUITES ?= tests/patches.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh \
+SUITES ?= tests/patches.sh tests/kexec-series.sh tests/host-unit.sh tests/boot-smoke.sh tests/kernel-table.sh \
 	tests/kexec-tools.sh tests/loop-can-fail.sh \
 	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s
 HOPS ?= 100
