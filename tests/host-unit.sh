@@ -1,8 +1,9 @@
 #!/bin/bash
 # host-unit.sh - run the host unit tests (each prints TAP) as one TAP
 # stream: the kernel's range-table rules (its KUnit suite, through a
-# host shim) and kexec-tools' efi-ranges.c; then fuzz the table parser
-# for FUZZ_SECONDS (60), with a corpus kept in FUZZ_CORPUS.
+# host shim) and the kexec-tools series' efi-ranges.c and mem_regions.c;
+# then fuzz the table parsers for FUZZ_SECONDS (60), kexec-tools' checks
+# against the kernel's, with a corpus kept in FUZZ_CORPUS.
 #
 # Usage: tests/host-unit.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
 #   HOST_BIN: where mk/host-tests.mk put the test programs
@@ -39,7 +40,7 @@ fuzz()
 		-print_final_stats=1 "$corpus" "$here/host/fuzz-seeds") >"$log" 2>&1 || rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	tap_ok "[ $rc = 0 ] && [ '${runs:-0}' -gt 0 ]" \
-		"fuzz_table: ${runs:-0} inputs in ${secs}s, $( [ $rc = 0 ] && echo 0 || echo 'a') crash (log: $log)"
+		"fuzz_table: ${runs:-0} inputs in ${secs}s, $( [ $rc = 0 ] && echo 0 || echo 'a') crash or disagreement between kexec-tools and the kernel (log: $log)"
 }
 
 if [ -z "${SKIP_UNIT:-}" ]; then

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host tests for kexec-tools' kexec/efi-ranges.c: taking the ranges the
- * running kernel keeps out of the ranges kexec places segments in.  One
- * case per overlap shape; each picture is one column per 4 KiB page from
- * 0, '=' a memory range, 'x' the excluded span.  TAP on stdout.
+ * Host tests for the kexec-tools series: mem_regions_exclude() (kexec/
+ * mem_regions.c), which takes the ranges the running kernel keeps out of
+ * the ranges kexec places segments in, one case per overlap shape; and
+ * kexec/arch/i386/efi-ranges.c on tables sealed with zlib's crc32().
+ * Each picture is one column per 4 KiB page from 0, '=' a memory range,
+ * 'r' a reserved one, 'x' the excluded span.  TAP on stdout.
  */
-#include <stdarg.h>
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "kexec.h"
+#include "mem_regions.h"
 #include "efi-ranges.h"
-#include "bs_ranges.h"
+#include <x86/efi_bs_ranges.h>
 
 #define P(n)	((unsigned long long)(n) << 12)
 
@@ -25,34 +30,46 @@ static void ok(int cond, const char *what)
 	printf("%s %d - %s\n", cond ? "ok" : "not ok", test_n, what);
 }
 
-/* ranges given as page pairs [first, last]; checks the result likewise */
-static int check(const int *in, int nr_in, int max, unsigned long long xs,
-		 unsigned long long xe, const int *want, int nr_want)
+/*
+ * Ranges given as page pairs [first, last]; excludes pages [xs, xe] as
+ * efi_ranges_exclude_kept() does (then sorts) and checks the result
+ * likewise, every range of type @type.
+ */
+static int check_typed(const int *in, int nr_in, int max, unsigned int type, unsigned long long xs,
+		       unsigned long long xe, const int *want, int nr_want)
 {
-	struct memory_range r[8];
+	struct memory_range r[8], x = { P(xs), P(xe + 1) - 1, RANGE_RAM };
 	struct memory_ranges ranges = { .size = nr_in, .max_size = max, .ranges = r };
 	int i;
 
 	for (i = 0; i < nr_in; i++) {
 		r[i].start = P(in[2 * i]);
 		r[i].end = P(in[2 * i + 1] + 1) - 1;
-		r[i].type = RANGE_RAM;
+		r[i].type = type;
 	}
-	if (efi_ranges_exclude(&ranges, P(xs), P(xe + 1) - 1) < 0)
+	if (mem_regions_exclude(&ranges, &x) < 0)
 		return nr_want < 0;
+	mem_regions_sort(&ranges);
 	if ((int)ranges.size != nr_want)
 		return 0;
 	for (i = 0; i < nr_want; i++)
 		if (r[i].start != P(want[2 * i]) || r[i].end != P(want[2 * i + 1] + 1) - 1 ||
-		    r[i].type != RANGE_RAM)
+		    r[i].type != type)
 			return 0;
 	return 1;
+}
+
+static int check(const int *in, int nr_in, int max, unsigned long long xs,
+		 unsigned long long xe, const int *want, int nr_want)
+{
+	return check_typed(in, nr_in, max, RANGE_RAM, xs, xe, want, nr_want);
 }
 
 static void exclude_shapes(void)
 {
 	static const int one[] = { 1, 3 };		/* -===-- */
 	static const int two[] = { 1, 2, 4, 5 };	/* -==-== */
+	static const int three[] = { 1, 3, 5, 7, 9, 11 };	/* -===-===-=== */
 
 	/* -===--  x at 5: disjoint; expect unchanged */
 	ok(check(one, 1, 4, 5, 5, one, 1), "disjoint: unchanged");
@@ -68,8 +85,17 @@ static void exclude_shapes(void)
 	ok(check(one, 1, 4, 0, 4, NULL, 0), "covering: removed");
 	/* -=xx=x  across two ranges; expect [1,1] [5,5] */
 	ok(check(two, 2, 4, 2, 4, (const int []){ 1, 1, 5, 5 }, 2), "across two ranges: both trimmed");
+	/* -=xxxxxxx==  over the top of one, all of the next, the bottom of the last */
+	ok(check(three, 3, 4, 2, 9, (const int []){ 1, 1, 10, 11 }, 2),
+	   "across three ranges: the middle one removed, the others trimmed");
+	/* -===-=x=-===  inside the middle one; expect it split, the order kept */
+	ok(check(three, 3, 4, 6, 6, (const int []){ 1, 3, 5, 5, 7, 7, 9, 11 }, 4),
+	   "inside the middle of three: split, and sorted after");
 	/* -=x=--  inside, but no room to split; expect -1 */
 	ok(check(one, 1, 1, 2, 2, NULL, -1), "inside with no room: refused");
+	/* -rxr--  inside a reserved range; expect both halves reserved */
+	ok(check_typed(one, 1, 4, RANGE_RESERVED, 2, 2, (const int []){ 1, 1, 3, 3 }, 2),
+	   "inside a reserved range: both halves stay reserved");
 }
 
 static void exclude_one_byte(void)
@@ -78,11 +104,11 @@ static void exclude_one_byte(void)
 	struct memory_ranges ranges = { .size = 1, .max_size = 2, .ranges = r };
 
 	/* the span starts on the range's last byte; expect that byte gone */
-	efi_ranges_exclude(&ranges, 0x1fff, 0x2fff);
+	mem_regions_exclude(&ranges, &(struct memory_range){ 0x1fff, 0x2fff, RANGE_RAM });
 	ok(ranges.size == 1 && r[0].start == 0x1000 && r[0].end == 0x1ffe,
 	   "overlapping the top by one byte: trimmed by one byte");
 	/* and ends on its first byte; expect that byte gone too */
-	efi_ranges_exclude(&ranges, 0x0, 0x1000);
+	mem_regions_exclude(&ranges, &(struct memory_range){ 0x0, 0x1000, RANGE_RAM });
 	ok(ranges.size == 1 && r[0].start == 0x1001 && r[0].end == 0x1ffe,
 	   "overlapping the bottom by one byte: trimmed by one byte");
 }
@@ -91,42 +117,134 @@ static void exclude_twice(void)
 {
 	struct memory_range r[4] = { { P(1), P(4) - 1, RANGE_RAM } };
 	struct memory_ranges ranges = { .size = 1, .max_size = 4, .ranges = r };
+	struct memory_range x = { P(2), P(3) - 1, RANGE_RAM };
 
 	/* -=x=--  then the same again; expect the same two pieces */
-	efi_ranges_exclude(&ranges, P(2), P(3) - 1);
-	efi_ranges_exclude(&ranges, P(2), P(3) - 1);
+	mem_regions_exclude(&ranges, &x);
+	mem_regions_exclude(&ranges, &x);
+	mem_regions_sort(&ranges);
 	ok(ranges.size == 2 && r[0].end == P(2) - 1 && r[1].start == P(3),
 	   "repeated: excluding twice is excluding once");
 }
 
-static void exclude_only_kept(void)
+/* A table of three ranges, one per state, two pages each from page 4 */
+struct table3 {
+	struct efi_bs_ranges_header hdr;
+	struct efi_bs_range r[3];
+};
+
+static void seal(struct table3 *t)
 {
-	struct {
-		struct efi_bs_ranges_header hdr;
-		struct efi_bs_range r[3];
-	} t = { .hdr = { .nr_entries = 3, .generation = 1 } };
-	struct memory_range m[8] = { { P(0), P(16) - 1, RANGE_RAM } };
-	struct memory_ranges ranges = { .size = 1, .max_size = 8, .ranges = m };
-	static const u16 state[] = { EFI_BS_STATE_FREED, EFI_BS_STATE_KEPT,
-				     EFI_BS_STATE_RECLAIMED };
-	static const u16 reason[] = { EFI_BS_REASON_NONE, EFI_BS_REASON_FW_ESRT,
-				      EFI_BS_REASON_EFI_DEBUG };
+	t->hdr.magic = EFI_BS_RANGES_MAGIC;
+	t->hdr.version = EFI_BS_RANGES_VERSION;
+	t->hdr.header_size = sizeof(t->hdr);
+	t->hdr.entry_size = sizeof(t->r[0]);
+	t->hdr.crc32 = 0;
+	t->hdr.crc32 = crc32(0, (const unsigned char *)t, sizeof(*t));
+}
+
+static void make_table(struct table3 *t)
+{
+	static const __u16 state[] = { EFI_BS_STATE_FREED, EFI_BS_STATE_KEPT,
+				       EFI_BS_STATE_RECLAIMED };
+	static const __u16 reason[] = { EFI_BS_REASON_NONE, EFI_BS_REASON_FW_ESRT,
+					EFI_BS_REASON_EFI_DEBUG };
 	int i;
 
-	/* ====ffff==kk==rr: only the kept range (8-9) comes out */
+	memset(t, 0, sizeof(*t));
+	t->hdr.nr_entries = 3;
+	t->hdr.generation = 2;
 	for (i = 0; i < 3; i++) {
-		t.r[i].phys_addr = P(4 + 4 * i);
-		t.r[i].num_pages = 2;
-		t.r[i].type = 4;
-		t.r[i].state = state[i];
-		t.r[i].reason = reason[i];
-		t.r[i].generation = 1;
+		t->r[i].phys_addr = P(4 + 4 * i);
+		t->r[i].num_pages = 2;
+		t->r[i].type = 4;
+		t->r[i].state = state[i];
+		t->r[i].reason = reason[i];
+		t->r[i].generation = 1 + (i == 2);
 	}
-	efi_bs_ranges_seal(&t.hdr);
-	ok(efi_bs_ranges_validate(&t, sizeof(t), NULL, NULL) == EFI_BS_RULE_OK &&
+	seal(t);
+}
+
+static void exclude_only_kept(void)
+{
+	struct memory_range m[8] = { { P(0), P(16) - 1, RANGE_RAM } };
+	struct memory_ranges ranges = { .size = 1, .max_size = 8, .ranges = m };
+	const char *broken = NULL;
+	struct table3 t;
+
+	/* ====ffff==kk==rr: only the kept range (8-9) comes out */
+	make_table(&t);
+	ok(efi_ranges_validate(&t, sizeof(t), NULL, 0, &broken) == 0 &&
 	   efi_ranges_exclude_kept(&t, &ranges) == 0 && ranges.size == 2 &&
 	   m[0].end == P(8) - 1 && m[1].start == P(10),
 	   "exclude_kept: kept ranges come out, freed and reclaimed stay");
+}
+
+static void ram_rule(void)
+{
+	static const struct memory_range split[] = {	/* ========rr======== */
+		{ P(0), P(8) - 1, RANGE_RAM },
+		{ P(8), P(10) - 1, RANGE_RESERVED },
+		{ P(10), P(18) - 1, RANGE_RAM },
+	};
+	static const struct memory_range joined[] = {	/* ======|============ */
+		{ P(0), P(6) - 1, RANGE_RAM },
+		{ P(6), P(18) - 1, RANGE_RAM },
+	};
+	const char *broken = NULL;
+	struct table3 t;
+	int ret;
+
+	make_table(&t);
+	/* the kept range (8-9) is reserved, the freed (4-5) and reclaimed (12-13) RAM */
+	ok(efi_ranges_validate(&t, sizeof(t), split, 3, &broken) == 0,
+	   "RAM rule: a kept range outside RAM is valid");
+	/* the freed range (4-5) across two adjacent RAM ranges */
+	t.r[0].num_pages = 3;
+	seal(&t);
+	ok(efi_ranges_validate(&t, sizeof(t), joined, 2, &broken) == 0,
+	   "RAM rule: a freed range across two adjacent RAM ranges is valid");
+	/* the reclaimed range (12-13) moved onto the reserved one */
+	make_table(&t);
+	t.r[1].phys_addr = P(6);
+	t.r[2].phys_addr = P(8);
+	seal(&t);
+	ret = efi_ranges_validate(&t, sizeof(t), split, 3, &broken);
+	ok(ret < 0 && !strcmp(broken, "freed range outside E820 RAM"),
+	   "RAM rule: a reclaimed range on reserved memory is refused by name");
+	ok(efi_ranges_validate(&t, sizeof(t), NULL, 0, &broken) == 0,
+	   "RAM rule: skipped without memory ranges");
+}
+
+static void print_table(void)
+{
+	static const char want[] =
+		"# generation 2 flags 0x0 entries 3 crc32 0x%08x\n"
+		"0x0000000000004000-0x0000000000005fff bs-data 0x0000000000000000 freed - 1\n"
+		"0x0000000000008000-0x0000000000009fff bs-data 0x0000000000000000 kept firmware:esrt 1\n"
+		"0x000000000000c000-0x000000000000dfff bs-data 0x0000000000000000 reclaimed efi-debug 2\n";
+	char path[] = "/tmp/efi_ranges_test.XXXXXX", expect[512];
+	struct efi_ranges_options opts = { .file = path };
+	char *out = NULL;
+	size_t len = 0;
+	struct table3 t;
+	FILE *f;
+	int fd, ret;
+
+	make_table(&t);
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, &t, sizeof(t)) != sizeof(t)) {
+		ok(0, "print: as the kernel's debugfs view (cannot write a table)");
+		return;
+	}
+	close(fd);
+	f = open_memstream(&out, &len);
+	ret = efi_ranges_print(&opts, f);
+	fclose(f);
+	unlink(path);
+	snprintf(expect, sizeof(expect), want, t.hdr.crc32);
+	ok(ret == 0 && !strcmp(out, expect), "print: as the kernel's debugfs view");
+	free(out);
 }
 
 int main(void)
@@ -135,6 +253,8 @@ int main(void)
 	exclude_one_byte();
 	exclude_twice();
 	exclude_only_kept();
+	ram_rule();
+	print_table();
 	printf("1..%d\n", test_n);
 	return failed || !test_n;
 }

@@ -1,24 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target over the EFI boot-services range table parser: the
- * kernel's validation rules, and on every table they accept, the text
- * format, the verdict and coverage lookups, the merge, and kexec-tools'
- * exclusion of kept ranges.  Nothing may read out of bounds, overflow,
- * or hand back ranges that are unsorted or overlap.
+ * libFuzzer target over the EFI boot-services range table parser, and
+ * differential: for every input, kexec-tools' checks (the series'
+ * efi_ranges_validate()) and the kernel's (efi_bs_ranges_validate())
+ * must accept the same tables and name the same broken rule, with the
+ * RAM rule and without it; a disagreement aborts.  On every table they
+ * accept, the kernel's text format, verdict and coverage lookups and
+ * merge, and kexec-tools' exclusion of kept ranges run too.  Nothing may
+ * read out of bounds, overflow, or hand back ranges that are unsorted,
+ * overlap, or still overlap a kept range.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kexec.h"
+#include "mem_regions.h"
 #include "efi-ranges.h"
 #include "bs_ranges.h"
 
-/* RAM is everything below 4 GiB in this target */
+/* RAM is everything below 4 GiB in this target: for the kernel ... */
 static bool below_4g(u64 start, u64 end, void *arg)
 {
 	(void)arg;
 	return start < end && end <= (1ULL << 32);
+}
+
+/* ... and for kexec-tools, two ranges that meet at 2 GiB */
+static const struct memory_range ram_4g[] = {
+	{ 0, (1ULL << 31) - 1, RANGE_RAM },
+	{ 1ULL << 31, (1ULL << 32) - 1, RANGE_RAM },
+};
+
+/* Both sides' verdict on a table, with the RAM rule or without */
+static enum efi_bs_rule agree(const void *buf, size_t size, int ram)
+{
+	enum efi_bs_rule rule;
+	const char *broken;
+	int ret;
+
+	rule = efi_bs_ranges_validate(buf, size, ram ? below_4g : NULL, NULL);
+	ret = efi_ranges_validate(buf, size, ram ? ram_4g : NULL, ram ? 2 : 0, &broken);
+	if ((ret == 0) != (rule == EFI_BS_RULE_OK) ||
+	    (ret && strcmp(broken, efi_bs_rule_name(rule)))) {
+		fprintf(stderr, "disagreement%s: kernel: %s, kexec-tools: %s\n",
+			ram ? " (RAM rule)" : "", efi_bs_rule_name(rule),
+			ret ? broken : "valid");
+		abort();
+	}
+	return rule;
 }
 
 static void check_sorted(const struct memory_range *r, unsigned int n)
@@ -31,10 +62,28 @@ static void check_sorted(const struct memory_range *r, unsigned int n)
 	}
 }
 
+/* No range left overlaps a kept entry: both lists are sorted */
+static void check_kept_out(const struct efi_bs_ranges_header *hdr,
+			   const struct memory_range *m, unsigned int n)
+{
+	const struct efi_bs_range *r = efi_bs_ranges_entries(hdr);
+	unsigned int i = 0;
+	u32 j;
+
+	for (j = 0; j < hdr->nr_entries; j++) {
+		if (r[j].state != EFI_BS_STATE_KEPT)
+			continue;
+		while (i < n && m[i].end < r[j].phys_addr)
+			i++;
+		if (i < n && m[i].start < efi_bs_range_end(&r[j]))
+			abort();
+	}
+}
+
 static void exercise(const struct efi_bs_ranges_header *hdr)
 {
 	const struct efi_bs_range *r = efi_bs_ranges_entries(hdr);
-	struct memory_range mem[2 + 2 * EFI_BS_RANGES_MAX_ENTRIES];
+	struct memory_range mem[2 + EFI_BS_RANGES_MAX_ENTRIES];
 	struct memory_ranges ranges = { .size = 2, .max_size = 2 + hdr->nr_entries, .ranges = mem };
 	struct efi_bs_range *cur, *out;
 	char line[EFI_BS_LINE_MAX];
@@ -72,8 +121,17 @@ static void exercise(const struct efi_bs_ranges_header *hdr)
 
 	mem[0] = (struct memory_range){ 0, (1ULL << 31) - 1, RANGE_RAM };
 	mem[1] = (struct memory_range){ 1ULL << 31, ~0ULL, RANGE_RAM };
-	if (efi_ranges_exclude_kept(hdr, &ranges) == 0)
+	if (efi_ranges_exclude_kept(hdr, &ranges) == 0) {
 		check_sorted(mem, ranges.size);
+		check_kept_out(hdr, mem, ranges.size);
+	}
+}
+
+static void one(void *buf, size_t size)
+{
+	agree(buf, size, 0);
+	if (agree(buf, size, 1) == EFI_BS_RULE_OK)
+		exercise(buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,16 +140,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *buf = xmalloc(size);
 
 	memcpy(buf, data, size);
-	if (efi_bs_ranges_validate(buf, size, below_4g, NULL) == EFI_BS_RULE_OK)
-		exercise(buf);
+	one(buf, size);
 
 	/* the same bytes with a good CRC, to get past that rule */
 	hdr = buf;
 	if (size >= sizeof(*hdr) && hdr->nr_entries <= EFI_BS_RANGES_MAX_ENTRIES &&
 	    efi_bs_ranges_size(hdr->nr_entries) <= size) {
 		hdr->crc32 = efi_bs_ranges_crc32(hdr);
-		if (efi_bs_ranges_validate(buf, size, below_4g, NULL) == EFI_BS_RULE_OK)
-			exercise(buf);
+		one(buf, size);
 	}
 	free(buf);
 	return 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What kexec-tools' kexec/efi-ranges.c takes from the rest of kexec-tools
- * (kexec.c), for the host programs that link it alone.
+ * What kexec-tools' kexec/arch/i386/efi-ranges.c takes from the rest of
+ * kexec-tools (kexec.c), for the host programs that link it alone.
  */
 #include <stdlib.h>
 
