@@ -8,6 +8,7 @@
  * 'r' a reserved one, 'x' the excluded span.  TAP on stdout.
  */
 #define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "kexec.h"
 #include "mem_regions.h"
 #include "efi-ranges.h"
+#include <arch/options.h>
 #include <x86/efi_bs_ranges.h>
 
 #define P(n)	((unsigned long long)(n) << 12)
@@ -247,6 +249,213 @@ static void print_table(void)
 	free(out);
 }
 
+/* Write @len bytes of @data to a new temporary file named in @path */
+static int write_file(char *path, const void *data, size_t len)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Do ranges @m (@nr of them) equal @want, given as [first, last, type] pages? */
+static int ranges_are(const struct memory_range *m, int nr, const int *want, int nr_want)
+{
+	int i;
+
+	if (nr != nr_want)
+		return 0;
+	for (i = 0; i < nr; i++)
+		if (m[i].start != P(want[3 * i]) || m[i].end != P(want[3 * i + 1] + 1) - 1 ||
+		    m[i].type != (unsigned int)want[3 * i + 2])
+			return 0;
+	return 1;
+}
+
+/*
+ * efi_ranges_keep_off() with @running as the running kernel's table, on
+ * ranges @in; the ranges it leaves in @out, how many in @nr_out.
+ */
+static int keep_off(struct efi_ranges_options *opts, const struct table3 *running,
+		    const struct memory_range *in, int nr_in,
+		    struct memory_range **out, int *nr_out)
+{
+	char path[] = "/tmp/efi_ranges_test.XXXXXX";
+	int ret;
+
+	if (write_file(path, running, sizeof(*running)) < 0)
+		return -2;
+	opts->running = path;
+	*out = (struct memory_range *)in;
+	*nr_out = nr_in;
+	ret = efi_ranges_keep_off(opts, out, nr_out);
+	unlink(path);
+	opts->running = NULL;
+	return ret;
+}
+
+static void keep_off_without_ram_rule(void)
+{
+	/* ====ffff==kkRR==== with the reclaimed range (12-13) on reserved memory */
+	static const struct memory_range ram[] = {
+		{ P(0), P(12) - 1, RANGE_RAM },
+		{ P(12), P(14) - 1, RANGE_RESERVED },
+		{ P(14), P(18) - 1, RANGE_RAM },
+	};
+	static const int want[] = { 0, 7, RANGE_RAM, 10, 11, RANGE_RAM, 12, 13, RANGE_RESERVED,
+				    14, 17, RANGE_RAM };
+	struct efi_ranges_options opts = { 0 };
+	struct memory_range *m;
+	struct table3 t;
+	size_t size;
+	int nr;
+
+	/* expect the kept range (8-9) out of the RAM, and no table passed on */
+	make_table(&t);
+	ok(keep_off(&opts, &t, ram, 3, &m, &nr) == 0 && ranges_are(m, nr, want, 4) &&
+	   !efi_ranges_table(&size),
+	   "keep_off: a running table that breaks only the RAM rule still keeps kept ranges off, and is not passed on");
+	if (m != ram)
+		free(m);
+}
+
+static void keep_off_disabled(void)
+{
+	static const struct memory_range ram[] = { { P(0), P(18) - 1, RANGE_RAM } };
+	static const int want[] = { 0, 7, RANGE_RAM, 10, 17, RANGE_RAM };
+	struct efi_ranges_options opts = { .disabled = 1 };
+	struct memory_range *m;
+	struct table3 t;
+	size_t size;
+	int nr;
+
+	/* ====ffffkk======== with --no-efi-ranges: expect 8-9 out, no table passed */
+	make_table(&t);
+	ok(keep_off(&opts, &t, ram, 1, &m, &nr) == 0 && ranges_are(m, nr, want, 2) &&
+	   !efi_ranges_table(&size),
+	   "keep_off: --no-efi-ranges passes no table but still keeps kept ranges off");
+	if (m != ram)
+		free(m);
+}
+
+static void keep_off_ram_only(void)
+{
+	/* ========rkk======= the kept range (8-9) over a reserved page (8) and RAM (9) */
+	static const struct memory_range ram[] = {
+		{ P(0), P(8) - 1, RANGE_RAM },
+		{ P(8), P(9) - 1, RANGE_RESERVED },
+		{ P(9), P(18) - 1, RANGE_RAM },
+	};
+	static const int want[] = { 0, 7, RANGE_RAM, 8, 8, RANGE_RESERVED, 10, 17, RANGE_RAM };
+	struct efi_ranges_options opts = { 0 };
+	struct memory_range *m, *e820;
+	struct table3 t;
+	int nr, nr_e820;
+
+	/* expect the reserved page kept, the RAM page out; the e820 view as it was */
+	make_table(&t);
+	t.r[0].phys_addr = P(2);	/* the freed range on RAM */
+	seal(&t);
+	ok(keep_off(&opts, &t, ram, 3, &m, &nr) == 0 && ranges_are(m, nr, want, 3),
+	   "keep_off: only RAM is cut, a reserved range under a kept one stays");
+	e820 = m;
+	nr_e820 = nr;
+	efi_ranges_e820(&e820, &nr_e820);
+	ok(e820 == ram && nr_e820 == 3, "keep_off: the e820 view is the ranges as they were");
+	if (m != ram)
+		free(m);
+}
+
+static void pass_on_exact(void)
+{
+	static const struct memory_range ram[] = { { P(0), P(18) - 1, RANGE_RAM } };
+	struct efi_ranges_options opts = { .running = "/nonexistent" };
+	char path[] = "/tmp/efi_ranges_test.XXXXXX";
+	struct {
+		struct table3 t;
+		char junk[16];
+	} f;
+	struct memory_range *m = (struct memory_range *)ram;
+	const void *table;
+	size_t size = 0;
+	int nr = 1;
+
+	/* a valid table with 16 bytes after it: expect the table alone passed on */
+	make_table(&f.t);
+	memset(f.junk, 0xa5, sizeof(f.junk));
+	if (write_file(path, &f, sizeof(f)) < 0) {
+		ok(0, "pass-on: a valid table goes on without what follows it (cannot write it)");
+		return;
+	}
+	opts.file = path;
+	table = efi_ranges_keep_off(&opts, &m, &nr) == 0 ? efi_ranges_table(&size) : NULL;
+	unlink(path);
+	if (m != ram)
+		free(m);
+	ok(table && size == sizeof(f.t),
+	   "pass-on: a valid table goes on without what follows it in the file");
+	if (table && size != sizeof(f.t))
+		printf("#   passed %zu bytes, the table has %zu\n", size, sizeof(f.t));
+}
+
+/* The --efi-ranges* options after @argv, as arch_process_options() sees them */
+static int options_ok(const char *what, ...)
+{
+	struct efi_ranges_options opts = { 0 };
+	static const struct { const char *name; int opt; } names[] = {
+		{ "--efi-ranges", OPT_EFI_RANGES }, { "--print-efi-ranges", OPT_PRINT_EFI_RANGES },
+		{ "--efi-ranges-unchecked", OPT_EFI_RANGES_UNCHECKED },
+		{ "--no-efi-ranges", OPT_NO_EFI_RANGES }, { "-s", OPT_KEXEC_FILE_SYSCALL },
+		{ "-a", OPT_KEXEC_SYSCALL_AUTO }, { "-c", OPT_KEXEC_SYSCALL }, { "-l", OPT_LOAD },
+		{ "-p", OPT_PANIC }, { "-e", OPT_EXEC }, { "-u", OPT_UNLOAD }, { "-S", OPT_STATUS },
+	};
+	const char *arg;
+	va_list ap;
+	size_t i;
+
+	(void)what;
+	va_start(ap, what);
+	while ((arg = va_arg(ap, const char *)))
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(arg, names[i].name))
+				efi_ranges_option(&opts, names[i].opt, "FILE");
+	va_end(ap);
+	return efi_ranges_check_options(&opts) == 0;
+}
+
+static void options(void)
+{
+	ok(options_ok("", "-l", "--efi-ranges", NULL) &&
+	   options_ok("", "-p", "--efi-ranges", "--efi-ranges-unchecked", NULL) &&
+	   options_ok("", "-l", "--no-efi-ranges", NULL) &&
+	   options_ok("", "--print-efi-ranges", NULL) &&
+	   options_ok("", "--print-efi-ranges", "--efi-ranges", NULL) &&
+	   options_ok("", "-s", "-l", NULL) &&
+	   options_ok("", "-s", "-c", "-l", "--efi-ranges", NULL),
+	   "options: the combinations that make sense are taken");
+	ok(!options_ok("", "-s", "-l", "--efi-ranges", NULL) &&
+	   !options_ok("", "-a", "-l", "--efi-ranges", NULL) &&
+	   !options_ok("", "-s", "-l", "--no-efi-ranges", NULL) &&
+	   !options_ok("", "-s", "-p", "--efi-ranges", "--efi-ranges-unchecked", NULL),
+	   "options: the table's options with kexec_file_load are refused");
+	ok(!options_ok("", "-l", "--efi-ranges-unchecked", NULL) &&
+	   !options_ok("", "-l", "--efi-ranges", "--no-efi-ranges", NULL),
+	   "options: --efi-ranges-unchecked alone, --efi-ranges with --no-efi-ranges: refused");
+	ok(!options_ok("", "-l", "--print-efi-ranges", NULL) &&
+	   !options_ok("", "-p", "--print-efi-ranges", NULL) &&
+	   !options_ok("", "-e", "--print-efi-ranges", NULL) &&
+	   !options_ok("", "-u", "--print-efi-ranges", NULL) &&
+	   !options_ok("", "-S", "--print-efi-ranges", NULL) &&
+	   !options_ok("", "-s", "--print-efi-ranges", NULL) &&
+	   !options_ok("", "--print-efi-ranges", "--no-efi-ranges", NULL),
+	   "options: --print-efi-ranges with an action is refused");
+}
+
 int main(void)
 {
 	exclude_shapes();
@@ -255,6 +464,11 @@ int main(void)
 	exclude_only_kept();
 	ram_rule();
 	print_table();
+	keep_off_without_ram_rule();
+	keep_off_disabled();
+	keep_off_ram_only();
+	pass_on_exact();
+	options();
 	printf("1..%d\n", test_n);
 	return failed || !test_n;
 }
