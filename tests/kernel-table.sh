@@ -74,6 +74,21 @@ first_boot_and_kexec_file()
 		"kexec --print-efi-ranges matches the kernel's debugfs view line for line ($(qemu_field $b PRINT 1 lines) lines)"
 	tap_ok "[ '$(qemu_field $b BSTABLE 2 unexplained)' = 0 ]" \
 		"generation 2: no PG_reserved page in freed ranges beyond its own $(qemu_field $b BSTABLE 2 own) pages"
+	tap_ok "[ '$(qemu_field $b SYSFS 1 bs_ranges_mode)' = 400 ]" \
+		"/sys/firmware/efi/bs_ranges is readable by root only, as runtime-map is (mode $(qemu_field $b SYSFS 1 bs_ranges_mode))"
+	firmware_view $b 1
+	firmware_view $b 2
+}
+
+# firmware_view BOOT GEN: firmware sees nothing of what the table frees
+firmware_view()
+{
+	local b=$1 g=$2
+
+	tap_ok "[ '$(qemu_field $b FWVIEW $g runtime_map)' -gt 0 ] && [ '$(qemu_field $b FWVIEW $g bs_in_freed)' = 0 ]" \
+		"$b, generation $g: no boot-services descriptor of runtime-map in a freed or reclaimed range ($(qemu_field $b FWVIEW $g bs_in_freed) of $(qemu_field $b FWVIEW $g runtime_map), $(qemu_field $b FWVIEW $g bs_in_freed_kib) KiB)"
+	tap_ok "[ '$(qemu_field $b FWVIEW $g efi_pgt)' = yes ] && [ '$(qemu_field $b FWVIEW $g mapped_freed_kib)' = 0 ]" \
+		"$b, generation $g: the EFI page tables map no freed or reclaimed memory ($(qemu_field $b FWVIEW $g mapped_freed_kib) KiB mapped, dump read: $(qemu_field $b FWVIEW $g efi_pgt); the EFI memory map handed to this kernel, its own: $(qemu_field $b FWVIEW $g efi_memmap_kib) KiB there)"
 }
 
 efi_debug_then_kexec()
@@ -99,6 +114,7 @@ efi_debug_figures()
 	res_ours=$(qemu_field efidebug-ours BSCOUNT 2 reserved)
 	tap_ok "[ '${res_stock:-0}' -gt 0 ]" \
 		"stock after efi=debug keeps $(( ${res_stock:-0} * 4 / 1024 )) MiB of boot-services memory PG_reserved"
+	firmware_view efidebug-ours 2
 	tap_ok "[ '$(qemu_field efidebug-ours BSTABLE 2 reclaimed_kib)' -gt 0 ] && [ '$(qemu_field efidebug-ours BSTABLE 2 unexplained)' = 0 ]" \
 		"ours after efi=debug reclaims $(( $(qemu_field efidebug-ours BSTABLE 2 reclaimed_kib) / 1024 )) MiB; PG_reserved there only its own $(qemu_field efidebug-ours BSTABLE 2 own) pages"
 	qemu_lines efidebug-ours OWN 2 | sed 's/^/#   own reservation in a reclaimed range: /'
@@ -143,8 +159,41 @@ firmware_table_in_freed_memory()
 		"and is not parsed"
 }
 
+# A setup_data node of length 0: nothing to map (early_memremap() of 0
+# bytes warns, a panic under panic_on_warn) and no header to read.
+empty_table()
+{
+	local b=empty-table
+
+	boot $b ours t.mode=kexec t.hops=1 t.empty=1 t.next=panic_on_warn=1
+	tap_ok "[ \"\$(qemu_lines $b DMESG 2 | grep -c 'Ignoring the inherited boot services range table: shorter than its header\$')\" = 1 ]" \
+		"an empty table is rejected before it is mapped, with one line naming the rule"
+	tap_ok "[ '$(qemu_field $b BSTABLE 2 flags)' = 0x2 ] && [ '$(qemu_field $b CONSOLE 2 clean)' = yes ]" \
+		"and the next kernel, under panic_on_warn=1, boots clean and keeps what it was handed"
+}
+
+# kexec_file puts setup_data at the top of RAM: a successor booted with
+# mem= below it has no direct mapping there.  After a plain generation 1
+# the table's freed ranges reach the top of RAM too, and the successor
+# refuses it (freed range outside E820 RAM).  After an efi=debug one
+# nothing is freed, the successor honours the table, and reads it again
+# once slab is up.
+successor_with_mem_below_setup_data()
+{
+	local b=mem-below-table$1 verdict=$2 line
+
+	shift 2
+	boot $b ours t.mode=kexec t.hops=1 t.kx=s t.next=mem=320M "$@"
+	line=$(qemu_lines $b DMESG 2 | grep -o '[A-Za-z]* the inherited boot services range table.*\|Inherited boot services range table.*' | head -n 1)
+	tap_ok "echo '$line' | grep -q '^$verdict' && [ '$(qemu_field $b CONSOLE 2 clean)' = yes ]" \
+		"kexec -s -l${*:+ after $*} into a kernel booted with mem=320M: it boots clean: ${line:-no table line}"
+}
+
 first_boot_and_kexec_file
 efi_debug_figures
+empty_table
+successor_with_mem_below_setup_data "" Ignoring
+successor_with_mem_below_setup_data -efidebug Inherited efi=debug t.drop=efi=debug
 malformed_tables
 firmware_table_in_freed_memory
 tap_done

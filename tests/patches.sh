@@ -3,7 +3,9 @@
 # take them: every patch signed off and clean under the kernel's
 # checkpatch (--strict for the kernel; kexec-tools keeps its own spacing
 # of option numbers, which only --strict minds), and the wire format in
-# include/ identical to the header the kernel series adds.
+# include/ identical to the header the kernel series adds.  And the
+# series' KUnit suite cannot be configured as a module: it exports
+# nothing, so a module would not link.
 #
 # Usage: tests/patches.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
 #   KERNEL_SRC: the patched `ours' kernel tree
@@ -29,6 +31,32 @@ check_series()
 		tap_ok "[ -z \"\$out\" ]" "$p: clean under checkpatch $level${out:+ ($out)}"
 	done
 }
+
+# kunit_as KUNIT: configure the patched tree with KUnit=KUNIT and the
+# suite asked for as a module; print what the suite became
+kunit_as()
+{
+	local out=$RUN_DIR/kconfig-kunit-$1
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	printf '%s\n' CONFIG_64BIT=y CONFIG_ACPI=y CONFIG_EFI=y CONFIG_MODULES=y \
+		"CONFIG_KUNIT=$1" CONFIG_EFI_BS_RANGES_KUNIT_TEST=m >"$out/suite-m.config"
+	make -s -C "$KERNEL_SRC" O="$out" ARCH=x86_64 tinyconfig >/dev/null 2>&1 &&
+		(cd "$out" && "$KERNEL_SRC/scripts/kconfig/merge_config.sh" -m -O "$out" \
+			"$out/.config" "$out/suite-m.config" >/dev/null 2>&1) &&
+		make -s -C "$KERNEL_SRC" O="$out" ARCH=x86_64 olddefconfig </dev/null >/dev/null 2>&1 &&
+		{ sed -n 's/^CONFIG_EFI_BS_RANGES_KUNIT_TEST=//p' "$out/.config" | grep . ||
+			echo "not set"; }
+}
+
+# absolute: the kernel's make runs in its own tree
+RUN_DIR=$(realpath "${1:?usage: patches.sh RUN_DIR IMAGES_DIR}")
+for kunit in m y; do
+	became=$(kunit_as $kunit) || became=""
+	tap_ok "[ -n '$became' ] && [ '$became' != m ]" \
+		"KUnit=$kunit, the efi_bs_ranges suite asked for as a module: it is not one (${became:-kconfig failed})"
+done
 
 check_series "$top/kernel/patches" --strict
 check_series "$top/kexec/patches" ""

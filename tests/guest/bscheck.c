@@ -22,9 +22,19 @@
  * (memblock=debug), and with efi=debug the Boot Code/Data descriptors of
  * the firmware's memory map as the kernel printed it.
  *
+ * And it checks what firmware can still see of the ranges the table calls
+ * freed or reclaimed, memory the page allocator owns: the boot-services
+ * descriptors of /sys/firmware/efi/runtime-map (what kexec hands the next
+ * kernel) and the present mappings of the 1:1 half of the EFI page tables
+ * (/sys/kernel/debug/page_tables/efi, CONFIG_PTDUMP_DEBUGFS).  A kexec'd
+ * kernel maps the EFI memory map it was handed there, for the runtime
+ * services; kexec may have put it in such a range, and it is the kernel's
+ * own: that mapping is allowed, and printed.
+ *
  * Usage: bscheck [-T TABLEFILE]
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <stdlib.h>
 #include <sys/klog.h>
 
@@ -35,6 +45,8 @@
 #define SYSLOG_ACTION_READ_ALL	3
 #define SYSLOG_ACTION_SIZE_BUFFER 10
 #define BOOT_PARAMS_SETUP_DATA	0x250	/* offset of hdr.setup_data */
+#define BOOT_PARAMS_EFI_MEMMAP	0x1d0	/* efi_info.efi_memmap, _size at +4 */
+#define BOOT_PARAMS_EFI_MEMMAP_HI 0x1dc	/* efi_info.efi_memmap_hi */
 
 struct own {
 	uint64_t start, end;	/* [start, end) */
@@ -196,6 +208,123 @@ static void *read_table(const char *path, size_t *size)
 	return buf;
 }
 
+#define RUNTIME_MAP	"/sys/firmware/efi/runtime-map"
+#define EFI_PGT_DUMP	"/sys/kernel/debug/page_tables/efi"
+#define LOW_HALF_END	0x0000800000000000ULL
+#define EFI_BS_CODE	3
+#define EFI_BS_DATA	4
+
+static uint64_t read_hex(const char *dir, const char *name)
+{
+	char path[512], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strtoull(buf, NULL, 0);
+}
+
+/* The EFI memory map this kernel was handed, from boot_params: [*start, *end) */
+static void efi_memmap_range(uint64_t *start, uint64_t *end)
+{
+	uint32_t lo_size[2] = { 0, 0 }, hi = 0;
+	int bp;
+
+	*start = *end = 0;
+	bp = open("/sys/kernel/boot_params/data", O_RDONLY);
+	if (bp < 0)
+		return;
+	if (pread(bp, lo_size, sizeof(lo_size), BOOT_PARAMS_EFI_MEMMAP) == sizeof(lo_size) &&
+	    pread(bp, &hi, sizeof(hi), BOOT_PARAMS_EFI_MEMMAP_HI) == sizeof(hi)) {
+		*start = ((uint64_t)hi << 32 | lo_size[0]) & ~0xfffULL;
+		*end = ((uint64_t)hi << 32 | lo_size[0]) + lo_size[1];
+		*end = (*end + 0xfff) & ~0xfffULL;
+	}
+	close(bp);
+}
+
+/* KiB of [start, end) that lies in ranges the table calls freed or reclaimed */
+static uint64_t freed_kib_in(const struct efi_bs_ranges_header *hdr,
+			     uint64_t start, uint64_t end)
+{
+	const struct efi_bs_range *r;
+	uint64_t kib = 0, s, e;
+
+	while ((r = efi_bs_ranges_find_freed(hdr, start, end))) {
+		s = r->phys_addr > start ? r->phys_addr : start;
+		e = efi_bs_range_end(r) < end ? efi_bs_range_end(r) : end;
+		kib += (e - s) >> 10;
+		start = efi_bs_range_end(r);
+	}
+	return kib;
+}
+
+/*
+ * What firmware still sees of memory the page allocator owns: boot-services
+ * descriptors of runtime-map, and present 1:1 mappings in the EFI page
+ * tables, inside ranges the table calls freed or reclaimed.
+ */
+static void check_firmware_view(const struct efi_bs_ranges_header *hdr)
+{
+	uint64_t map_kib = 0, pgt_kib = 0, memmap_kib = 0, type, pa, pages;
+	unsigned long long start, end;
+	unsigned int descs = 0, in_freed = 0;
+	uint64_t memmap_start, memmap_end;
+	char dir[300], line[256];
+	struct dirent *de;
+	bool pgt = false;
+	FILE *f;
+	DIR *d;
+
+	d = opendir(RUNTIME_MAP);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", RUNTIME_MAP, de->d_name);
+		descs++;
+		type = read_hex(dir, "type");
+		pa = read_hex(dir, "phys_addr");
+		pages = read_hex(dir, "num_pages");
+		if (type != EFI_BS_CODE && type != EFI_BS_DATA)
+			continue;
+		if (freed_kib_in(hdr, pa, pa + (pages << 12))) {
+			in_freed++;
+			map_kib += freed_kib_in(hdr, pa, pa + (pages << 12));
+		}
+	}
+	if (d)
+		closedir(d);
+
+	efi_memmap_range(&memmap_start, &memmap_end);
+	f = fopen(EFI_PGT_DUMP, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		pgt = true;
+		if (sscanf(line, "0x%llx-0x%llx", &start, &end) != 2 ||
+		    start >= LOW_HALF_END)
+			continue;
+		/* a present mapping shows its protection: RW or ro */
+		if (!strstr(line, " RW ") && !strstr(line, " ro "))
+			continue;
+		pgt_kib += freed_kib_in(hdr, start, end);
+		if (start < memmap_end && end > memmap_start)
+			memmap_kib += freed_kib_in(hdr, start > memmap_start ? start : memmap_start,
+						   end < memmap_end ? end : memmap_end);
+	}
+	if (f)
+		fclose(f);
+
+	printf("T: FWVIEW runtime_map=%u bs_in_freed=%u bs_in_freed_kib=%" PRIu64
+	       " efi_pgt=%s mapped_freed_kib=%" PRIu64 " efi_memmap=%#" PRIx64 "-%#" PRIx64
+	       " efi_memmap_kib=%" PRIu64 "\n",
+	       descs, in_freed, map_kib, pgt ? "yes" : "no", pgt_kib - memmap_kib,
+	       memmap_start, memmap_end, memmap_kib);
+}
+
 /* List each own reservation that overlaps a freed or reclaimed range. */
 static void print_own_in(const struct efi_bs_ranges_header *hdr)
 {
@@ -270,6 +399,7 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	print_own_in(hdr);
+	check_firmware_view(hdr);
 	printf("T: COVERAGE source=memblock descriptors=%u covered=%u\n",
 	       by_memblock.ranges, by_memblock.covered);
 	if (by_memmap.ranges)

@@ -21,6 +21,8 @@
 #                    --efi-ranges-unchecked; forces kexec_load
 #   t.free=REASON    at generation 1, hand over a valid table in which the
 #                    ranges kept for REASON are marked freed (kexec_load)
+#   t.empty=1        at generation 1, hand over an empty table: a
+#                    setup_data node of length 0 (kexec_load)
 #   t.v=1            one BSRANGE line per boot-services range
 #   t.cost=1         time the rules' work on this boot's table that a
 #                    kernel inheriting it does in one hop (bench_table)
@@ -113,12 +115,23 @@ hash_firmware_ranges()
 	done
 }
 
+# Pages each NUMA node's zones manage, "0:N,1:M"
+node_managed()
+{
+	awk '$1 == "Node" { node = $2 + 0 }
+		$1 == "managed" { managed[node] += $2 }
+		END { for (n = 0; n <= node; n++) printf "%s%d:%d", n ? "," : "", n, managed[n] }' \
+		/proc/zoneinfo
+}
+
 report()
 {
 	echo "T: MEMINFO gen=$GEN$(meminfo)"
+	echo "T: NODES gen=$GEN managed=$(node_managed)"
 	count_pages 2>&1 | tag
 	echo "T: SETUP-DATA gen=$GEN types=$(cat /sys/kernel/boot_params/setup_data/*/type 2>/dev/null | tr '\n' ',')"
 	if [ -r "$TABLE" ]; then
+		echo "T: SYSFS gen=$GEN bs_ranges_mode=$(stat -c %a "$TABLE")"
 		bscheck >/tmp/bscheck.out 2>&1
 		tag </tmp/bscheck.out
 		grep '^T: FWRANGE ' /tmp/bscheck.out | hash_firmware_ranges | tag
@@ -134,7 +147,7 @@ report()
 			echo "T: PRINT gen=$GEN same=no lines=$(wc -l </tmp/print.txt)"
 		fi
 	fi
-	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|boot services range table|Ignoring .* at 0x|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|efi_free_boot_services\+' |
+	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|[Bb]oot services range table|Ignoring .* at 0x|=0x[0-9a-f]* unusable|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|efi_free_boot_services\+' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
@@ -249,6 +262,9 @@ table_options()
 	elif [ -n "$free" ] && [ "$GEN" = 1 ]; then
 		bstable free "$free" "$TABLE" /tmp/table >/dev/null || return 1
 		echo "--efi-ranges=/tmp/table"
+	elif [ "$(arg t.empty 0)" = 1 ] && [ "$GEN" = 1 ]; then
+		: >/tmp/table
+		echo "--efi-ranges=/tmp/table --efi-ranges-unchecked"
 	fi
 }
 

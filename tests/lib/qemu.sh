@@ -9,6 +9,7 @@
 #	"T: DONE" and powered itself off; otherwise prints why and the last
 #	30 console lines, and returns 1.  QEMU_PROGRESS, if set, names a
 #	function called with the log path whenever a new marker arrives.
+#	QEMU_EXTRA, if set, holds more QEMU options (split on blanks).
 
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
@@ -85,7 +86,7 @@ qemu_boot()
 		-nodefaults -no-reboot -display none -pidfile "$pidfile" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
 		-drive if=pflash,format=raw,unit=1,file="$vars" \
-		-serial stdio -kernel "$kernel" -initrd "$initrd" \
+		-serial stdio -kernel "$kernel" -initrd "$initrd" ${QEMU_EXTRA:-} \
 		-append "panic=-1 $append" </dev/null 2>&1 |
 		T0=$(date +%s.%N) perl -MTime::HiRes=time -ne \
 			'BEGIN { $| = 1 } s/\r//g; printf "[%8.3f] %s", time - $ENV{T0}, $_' \
