@@ -3,7 +3,7 @@
 
 PROJECT := efi-ranges
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/$(PROJECT)
-KERNELS := prefix stock ours
+KERNELS := prefix stock ours nopublish
 KERNEL ?= ours
 
 ifeq ($(filter $(KERNEL),$(KERNELS)),)

@@ -1,4 +1,4 @@
-# mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours).
+# mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours|nopublish).
 # Called from the top-level Makefile after `deps`.
 #
 # Every directory is named after a hash of what went into it, so a fresh
@@ -13,9 +13,12 @@ LINUX_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-6.12)
 patches_prefix := tests/fixtures/prefix-revert-deferred-free.patch
 patches_stock :=
 patches_ours := $(addprefix kernel/patches/,$(shell sed -e 's/\#.*//' kernel/patches/series))
+# ours whose range table can never be recorded: it must still free
+patches_nopublish := $(patches_ours) tests/fixtures/nopublish-table-allocation-fails.patch
 fragments_prefix := kernel/config/base.config
 fragments_stock := kernel/config/base.config
 fragments_ours := kernel/config/base.config kernel/config/ours.config
+fragments_nopublish := $(fragments_ours)
 
 patches := $(patches_$(VARIANT))
 fragments := $(fragments_$(VARIANT))
