@@ -32,6 +32,16 @@ series-tree: deps
 series-export:
 	@scripts/series-tree.sh export kernel/patches $(SERIES_TREE)
 
+# The same for the kexec-tools series, over Debian's source package
+KEXEC_SERIES_TREE ?= $(CACHE)/series/kexec-tools
+.PHONY: kexec-series-tree kexec-series-export
+kexec-series-tree: deps
+	@scripts/series-tree.sh tree $(firstword $(wildcard $(CACHE)/dl/kexec-tools_*.dsc)) \
+		kexec/patches $(KEXEC_SERIES_TREE)
+
+kexec-series-export:
+	@scripts/series-tree.sh export kexec/patches $(KEXEC_SERIES_TREE)
+
 IMAGES := $(CACHE)/images
 GUEST_BIN := $(CACHE)/guest-bin
 

@@ -2,16 +2,17 @@
 # series-tree.sh - edit a patch series the way a kernel developer does:
 # as a git branch over the pristine source.
 #
-#   series-tree.sh tree   TARBALL PATCH_DIR TREE
-#       unpack TARBALL into TREE, commit it as "pristine", then `git am`
-#       every patch in PATCH_DIR/series on top: one commit a patch
+#   series-tree.sh tree   SOURCE PATCH_DIR TREE
+#       unpack SOURCE (a tarball, or a Debian .dsc) into TREE, commit it
+#       as "pristine", then `git am` every patch in PATCH_DIR/series on
+#       top: one commit a patch
 #   series-tree.sh export PATCH_DIR TREE
 #       write the commits above "pristine" back into PATCH_DIR with
 #       `git format-patch`, under the names `series' lists (new names
 #       when subjects changed), and rewrite `series'
 #
 # A round trip with no edit changes no byte of PATCH_DIR: format-patch
-# runs with --zero-commit and the abbreviation and signature the
+# runs with --zero-commit and the index abbreviation and signature the
 # patches were written with.  The cover letter (0000-*) is not in
 # `series' and is left alone.
 set -eu
@@ -34,20 +35,27 @@ signature_of()
 	tail -n 2 "$1" | head -n 1
 }
 
+# The length of the blob names on the first "index" line of a patch
+abbrev_of()
+{
+	sed -n 's/^index \([0-9a-f]*\)\.\..*/\1/p' "$1" | head -n 1 | tr -d '\n' | wc -c
+}
+
 make_tree()
 {
-	local tarball=$1 pdir=$2 tree=$3 p
+	local source=$1 pdir=$2 tree=$3 p
 
-	[ -f "$tarball" ] || die "no $tarball"
+	[ -f "$source" ] || die "no $source"
 	rm -rf "$tree"
-	mkdir -p "$tree"
-	echo "series-tree: unpacking $tarball into $tree"
-	tar xJf "$tarball" -C "$tree" --strip-components=1
+	echo "series-tree: unpacking $source into $tree"
+	case "$source" in
+	*.dsc)	dpkg-source -q -x "$source" "$tree" >/dev/null ;;
+	*)	mkdir -p "$tree" && tar xJf "$source" -C "$tree" --strip-components=1 ;;
+	esac
 	cd "$tree"
 	git init -q
 	git config user.name "series-tree"
 	git config user.email "series-tree@localhost"
-	git config core.abbrev 9
 	# Debian's tarball ignores everything (/*): add by force
 	git add -f . >/dev/null
 	git commit -q -m pristine
@@ -61,17 +69,18 @@ make_tree()
 
 export_tree()
 {
-	local pdir=$1 tree=$2 first sig header numbered p
+	local pdir=$1 tree=$2 first sig abbrev header numbered p
 
 	first=$(series_names "$pdir" | head -n 1)
 	sig=$(signature_of "$pdir/$first")
+	abbrev=$(abbrev_of "$pdir/$first")
 	header=$(sed -n '/^#/p' "$pdir/series")
 	series_tmp=$(mktemp -d)
 	trap 'rm -rf "$series_tmp"' EXIT
 	# [PATCH n/m] when there are several, [PATCH] alone, as format-patch -n does
 	numbered=--no-numbered
 	[ "$(git -C "$tree" rev-list --count pristine..HEAD)" -gt 1 ] && numbered=--numbered
-	git -C "$tree" format-patch -q --zero-commit --abbrev=9 $numbered \
+	git -C "$tree" format-patch -q --zero-commit --abbrev="$abbrev" $numbered \
 		--signature="$sig" -o "$series_tmp" pristine..HEAD
 	for p in $(series_names "$pdir"); do
 		rm -f "$pdir/$p"
@@ -88,7 +97,7 @@ export_tree()
 
 case ${1:-} in
 tree)
-	[ $# = 4 ] || die "usage: series-tree.sh tree TARBALL PATCH_DIR TREE"
+	[ $# = 4 ] || die "usage: series-tree.sh tree SOURCE PATCH_DIR TREE"
 	make_tree "$2" "$(realpath "$3")" "$4"
 	;;
 export)
