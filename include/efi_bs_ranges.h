@@ -8,9 +8,9 @@
  * CRC is the IEEE 802.3 CRC-32 (as zlib's crc32()) over header_size +
  * nr_entries * entry_size bytes, computed with the crc32 field zero.
  *
- * Shown read-only at /sys/firmware/efi/bs_ranges and passed to the next
- * kernel as setup_data of type SETUP_EFI_BS_RANGES.  docs/format.md
- * documents every field and the validation rules.
+ * Readable by root at /sys/firmware/efi/bs_ranges and passed to the next
+ * kernel as setup_data of type SETUP_EFI_BS_RANGES; the kernel's
+ * Documentation/ABI/testing/sysfs-firmware-efi describes the file.
  */
 #ifndef _UAPI_ASM_X86_EFI_BS_RANGES_H
 #define _UAPI_ASM_X86_EFI_BS_RANGES_H
@@ -18,9 +18,8 @@
 #include <linux/types.h>
 
 /*
- * 6.12 ends at SETUP_RNG_SEED (9); upstream has taken 10 (KHO) and 11 is
- * claimed by another series.  A type far from the sequential ones cannot
- * collide with any upstream backport; it stays below SETUP_INDIRECT.
+ * Not a sequential SETUP_* number, which only upstream assigns: one far
+ * from them cannot collide with a backport.  Below SETUP_INDIRECT.
  */
 #define SETUP_EFI_BS_RANGES		0x45420001
 
