@@ -7,6 +7,8 @@
 #  - QEMU killed in the middle of a hop is a failure, with the last 30
 #    console lines, and every invariant of the hops that did not happen
 #    fails.
+#  - A kexec that fails in the guest fails the boot: the guest ends with
+#    FAILED, not DONE, and qemu_boot refuses any *-FAIL marker.
 # The stock run also shows our kexec-tools on a kernel without the table:
 # it must say nothing.
 #
@@ -18,6 +20,7 @@ IMAGES=$2
 HOPS=2
 
 here=$(dirname "$0")
+. "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
 
 leak_points()
@@ -43,6 +46,17 @@ killed_loop()
 	cat "$tap"
 }
 
+# t.bad naming no rule: bstable cannot make the table, kexec is never run
+failed_kexec()
+{
+	if qemu_boot failed-kexec "$IMAGES/bzImage-ours" "$IMAGES/initramfs-ours.cpio.gz" \
+		512M "console=ttyS0 t.mode=kexec t.hops=1 t.bad=no-such-rule" >"$RUN_DIR/failed-kexec.out"; then
+		echo passed
+	else
+		echo failed
+	fi
+}
+
 stock=$(leak_points stock)
 ours=$(leak_points ours)
 echo "$stock" | sed 's/^/# stock: /'
@@ -56,4 +70,7 @@ tap_ok "grep -q 'T: KEXEC gen=1 .*kexec=/sbin/kexec ' '$RUN_DIR/stock/kexec-loop
 killed=$(killed_loop)
 tap_ok "echo \"\$killed\" | grep -q '^not ok 1 - ' && echo \"\$killed\" | grep -q 'last 30 console lines' && [ \"\$(echo \"\$killed\" | grep -c '^ok ')\" -le 2 ]" \
 	"QEMU killed during hop 1: reported as a failure with the last console lines ($(echo "$killed" | grep -c '^not ok') test points failed)"
+boot=$(failed_kexec)
+tap_ok "[ '$boot' = failed ] && grep -q 'the guest reported KEXEC-FAIL gen=1' '$RUN_DIR/failed-kexec.out' && [ \"\$(qemu_markers failed-kexec | tail -n 1 | cut -d' ' -f1)\" = FAILED ]" \
+	"a kexec that fails in the guest fails the boot, and the guest ends with FAILED (boot $boot: $(grep -o 'the guest [a-z]* [A-Z-]*' "$RUN_DIR/failed-kexec.out" | head -n 1))"
 tap_done

@@ -168,10 +168,12 @@ console_clean()
 }
 
 # QEMU runs with -no-reboot, so a reboot ends it; this tiny kernel has
-# no ACPI sleep support, hence no power-off.
+# no ACPI sleep support, hence no power-off.  The last marker is DONE, or
+# FAILED after a *-FAIL line: the host must not read a kexec that never
+# happened as a run that ended well.
 power_off()
 {
-	echo "T: DONE gen=$GEN uptime=$(uptime_s)"
+	echo "T: ${1:-DONE} gen=$GEN uptime=$(uptime_s)"
 	sync
 	reboot -f
 	echo b >/proc/sysrq-trigger
@@ -275,7 +277,7 @@ do_kexec()
 	method=$(kexec_method)
 	extra=$(table_options 2>/tmp/table.log) || {
 		echo "T: KEXEC-FAIL gen=$GEN (bstable)"
-		power_off
+		power_off FAILED
 	}
 	cat /tmp/table.log
 	[ -n "$extra" ] && method=c
@@ -284,13 +286,13 @@ do_kexec()
 	if ! $KEXEC $opt -l /boot/vmlinuz --initrd=/tmp/next-initrd.cpio $extra \
 		--command-line="$(next_cmdline "t.gen=$next t.mode=kexec")" 2>&1 | sed 's/^/T: KEXEC-OUT /'; then
 		echo "T: KEXEC-FAIL gen=$GEN method=$method"
-		power_off
+		power_off FAILED
 	fi
 	echo "T: KEXEC gen=$GEN next=$next method=$method kexec=$KEXEC uptime=$(uptime_s)"
 	sync
 	$KEXEC -e
 	echo "T: KEXEC-FAIL gen=$GEN method=$method (kexec -e returned)"
-	power_off
+	power_off FAILED
 }
 
 do_kdump()
@@ -303,14 +305,14 @@ do_kdump()
 		--command-line="$(capture_cmdline)" \
 		2>&1 | sed 's/^/T: KEXEC-OUT /'; then
 		echo "T: KDUMP-FAIL gen=$GEN (kexec -p)"
-		power_off
+		power_off FAILED
 	fi
 	sync
 	echo "T: CRASH gen=$GEN method=${opt#-} loaded=$(cat /sys/kernel/kexec_crash_loaded)$(meminfo) uptime=$(uptime_s)"
 	echo c >/proc/sysrq-trigger
 	sleep 10
 	echo "T: KDUMP-FAIL gen=$GEN (still alive after sysrq-c)"
-	power_off
+	power_off FAILED
 }
 
 do_capture()

@@ -6,7 +6,8 @@
 #	timestamped into $RUN_DIR/NAME.log.  Two limits: QEMU_TIMEOUT
 #	seconds overall, and QEMU_NOPROGRESS seconds without a new "T: "
 #	marker from the guest.  Returns 0 only when the guest printed
-#	"T: DONE" and powered itself off; otherwise prints why and the last
+#	"T: DONE" and powered itself off, and reported no failed kexec or
+#	kdump (KEXEC-FAIL, KDUMP-FAIL); otherwise prints why and the last
 #	30 console lines, and returns 1.  QEMU_PROGRESS, if set, names a
 #	function called with the log path whenever a new marker arrives.
 #	QEMU_EXTRA, if set, holds more QEMU options (split on blanks).
@@ -131,6 +132,10 @@ qemu_boot()
 	qemu_markers "$name" >"$RUN_DIR/$name.markers.tmp"
 	mv "$RUN_DIR/$name.markers.tmp" "$RUN_DIR/$name.markers"
 	[ -n "$why" ] && { qemu_fail "$name" "$why"; return 1; }
+	# a kexec or kdump that failed in the guest is a failed run, however
+	# the guest ended
+	why=$(qemu_markers "$name" | grep -m1 '^K[A-Z]*-FAIL ' || true)
+	[ -n "$why" ] && { qemu_fail "$name" "the guest reported $why"; return 1; }
 	qemu_markers "$name" | tail -n 1 | grep -q '^DONE ' ||
 		{ qemu_fail "$name" "the guest stopped without T: DONE"; return 1; }
 	return 0
