@@ -233,6 +233,7 @@ static uint64_t read_hex(const char *dir, const char *name)
 static void efi_memmap_range(uint64_t *start, uint64_t *end)
 {
 	uint32_t lo_size[2] = { 0, 0 }, hi = 0;
+	uint64_t pa;
 	int bp;
 
 	*start = *end = 0;
@@ -241,9 +242,9 @@ static void efi_memmap_range(uint64_t *start, uint64_t *end)
 		return;
 	if (pread(bp, lo_size, sizeof(lo_size), BOOT_PARAMS_EFI_MEMMAP) == sizeof(lo_size) &&
 	    pread(bp, &hi, sizeof(hi), BOOT_PARAMS_EFI_MEMMAP_HI) == sizeof(hi)) {
-		*start = ((uint64_t)hi << 32 | lo_size[0]) & ~0xfffULL;
-		*end = ((uint64_t)hi << 32 | lo_size[0]) + lo_size[1];
-		*end = (*end + 0xfff) & ~0xfffULL;
+		pa = (uint64_t)hi << 32 | lo_size[0];
+		*start = pa & ~0xfffULL;
+		*end = (pa + lo_size[1] + 0xfff) & ~0xfffULL;
 	}
 	close(bp);
 }
@@ -271,7 +272,7 @@ static uint64_t freed_kib_in(const struct efi_bs_ranges_header *hdr,
  */
 static void check_firmware_view(const struct efi_bs_ranges_header *hdr)
 {
-	uint64_t map_kib = 0, pgt_kib = 0, memmap_kib = 0, type, pa, pages;
+	uint64_t map_kib = 0, pgt_kib = 0, memmap_kib = 0, type, pa, pages, kib;
 	unsigned long long start, end;
 	unsigned int descs = 0, in_freed = 0;
 	uint64_t memmap_start, memmap_end;
@@ -292,10 +293,9 @@ static void check_firmware_view(const struct efi_bs_ranges_header *hdr)
 		pages = read_hex(dir, "num_pages");
 		if (type != EFI_BS_CODE && type != EFI_BS_DATA)
 			continue;
-		if (freed_kib_in(hdr, pa, pa + (pages << 12))) {
-			in_freed++;
-			map_kib += freed_kib_in(hdr, pa, pa + (pages << 12));
-		}
+		kib = freed_kib_in(hdr, pa, pa + (pages << 12));
+		in_freed += !!kib;
+		map_kib += kib;
 	}
 	if (d)
 		closedir(d);
