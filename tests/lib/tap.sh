@@ -1,6 +1,20 @@
 # tests/lib/tap.sh - TAP output for the shell tests.  Sourced.
 #
-# tap_ok COND DESCRIPTION	one test point; COND is evaluated by the shell
+# tap_check DESCRIPTION CMD [ARG...]
+#			one test point: runs CMD with its arguments as
+#			they are, never through eval, so values read from
+#			a guest (quotes and all) stay data.  On failure it
+#			prints "#   failed: " and the command, each word
+#			quoted with printf %q, then what CMD printed, as
+#			diagnostics.  A condition of several tests is a
+#			small named function of the suite.
+# tap_ok COND DESCRIPTION	(old) COND is evaluated by the shell: a
+#			value in COND is code; use tap_check
+# tap_int NAME VALUE [MIN]
+#			fails, naming NAME, unless VALUE is an integer (and
+#			at least MIN): a field missing from a guest line
+#			fails the test point that uses it instead of
+#			aborting the suite (set -e, arithmetic on empty)
 # tap_pass DESCRIPTION / tap_fail DESCRIPTION
 # tap_done			plan line and exit status (0 only with no
 #				failure and at least one pass)
@@ -19,6 +33,31 @@ tap_fail()
 	TAP_N=$((TAP_N + 1))
 	TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $*"
+}
+
+tap_check()
+{
+	local desc=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		tap_pass "$desc"
+	else
+		tap_fail "$desc"
+		echo "#   failed:$(printf ' %q' "$@")"
+		[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/#     /'
+	fi
+}
+
+tap_int()
+{
+	case $2 in
+	''|-|*[!0-9-]*|?*-*)
+		echo "missing field $1 (read '$2')"
+		return 1
+		;;
+	esac
+	[ -z "${3:-}" ] || [ "$2" -ge "$3" ] || { echo "$1 is $2, less than $3"; return 1; }
 }
 
 tap_ok()
