@@ -1,22 +1,33 @@
 # tests/lib/qemu.sh - boot a kernel under QEMU (TCG) + OVMF and watch it.
 # Sourced by the tests; needs RUN_DIR (where logs go).
 #
-# qemu_boot NAME KERNEL INITRD MEM APPEND
+# qemu_boot NAME KERNEL INITRD MEM APPEND [LAST_GEN]
 #	Boots with a fresh copy of OVMF_VARS, the serial console
 #	timestamped into $RUN_DIR/NAME.log.  Two limits: QEMU_TIMEOUT
 #	seconds overall, and QEMU_NOPROGRESS seconds without a new "T: "
-#	marker from the guest.  Returns 0 only when the guest printed
-#	"T: DONE" and powered itself off, and reported no failed kexec or
-#	kdump (KEXEC-FAIL, KDUMP-FAIL); otherwise prints why and the last
-#	30 console lines, and returns 1.  QEMU_PROGRESS, if set, names a
-#	function called with the log path whenever a new marker arrives.
-#	QEMU_EXTRA, if set, holds more QEMU options (split on blanks).
+#	marker from the guest; and behind the watcher, `timeout -k' ends
+#	QEMU QEMU_KILL_AFTER seconds past QEMU_TIMEOUT whatever the shell
+#	does.  Returns 0 only when the guest printed "T: DONE" (with
+#	LAST_GEN, "T: DONE gen=LAST_GEN") as its last marker and powered
+#	itself off, and reported no failed kexec or kdump (KEXEC-FAIL,
+#	KDUMP-FAIL); otherwise prints why and the last 30 console lines,
+#	and returns 1.  QEMU_PROGRESS, if set, names a function called
+#	with the log path whenever a new marker arrives.  QEMU_EXTRA, if
+#	set, holds more QEMU options (split on blanks).
+#
+# qemu_boot sets a trap on EXIT, INT and TERM in the shell that calls it
+# that ends the boot in progress (QEMU, the timeout around it and the
+# timestamping perl): a test killed, or dying, leaves no guest behind.
+# A suite that needs its own trap calls qemu_stop from it.
 
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
 QEMU_NOPROGRESS=${QEMU_NOPROGRESS:-90}
+QEMU_KILL_AFTER=${QEMU_KILL_AFTER:-10}
 QEMU_SMP=${QEMU_SMP:-2}
+
+. "$(dirname "${BASH_SOURCE[0]}")/wait.sh"
 
 # Lines of the guest's own console, timestamp stripped.
 qemu_console()
@@ -72,26 +83,74 @@ qemu_fail()
 	return 1
 }
 
+# The boot in progress: the timeout around QEMU, the perl reading its
+# console, QEMU's pidfile; empty between boots
+QEMU_JOB_TIMEOUT=""
+QEMU_JOB_PERL=""
+QEMU_JOB_PIDFILE=""
+
+# qemu_stop: end the boot in progress, if any: SIGTERM to QEMU and to the
+# timeout around it (which passes it on, and SIGKILLs QEMU
+# QEMU_KILL_AFTER seconds later), then reap both bounded.
+qemu_stop()
+{
+	local qpid
+
+	[ -n "$QEMU_JOB_TIMEOUT" ] || return 0
+	if kill -0 "$QEMU_JOB_TIMEOUT" 2>/dev/null; then
+		qpid=$(cat "$QEMU_JOB_PIDFILE" 2>/dev/null || true)
+		[ -n "$qpid" ] && kill "$qpid" 2>/dev/null
+		kill "$QEMU_JOB_TIMEOUT" 2>/dev/null
+	fi
+	wait_pid "$QEMU_JOB_TIMEOUT" $((QEMU_KILL_AFTER + 1)) || true
+	wait_pid "$QEMU_JOB_PERL" "$QEMU_KILL_AFTER" || true
+	QEMU_JOB_TIMEOUT=""
+}
+
+qemu_trap()
+{
+	local sig=$1
+
+	trap - EXIT INT TERM
+	qemu_stop
+	case $sig in
+	INT)	exit 130 ;;
+	TERM)	exit 143 ;;
+	esac
+}
+
 qemu_boot()
 {
-	local name=$1 kernel=$2 initrd=$3 mem=$4 append=$5
-	local log=$RUN_DIR/$name.log vars=$RUN_DIR/$name.vars.fd
-	local pidfile=$RUN_DIR/$name.pid
-	local start now last markers n qpid why=""
+	local name=$1 kernel=$2 initrd=$3 mem=$4 append=$5 last_gen=${6:-}
+	local log=$RUN_DIR/$1.log vars=$RUN_DIR/$1.vars.fd fifo=$RUN_DIR/$1.console
+	local pidfile=$RUN_DIR/$1.pid
+	local start now last markers n qpid done_re why=""
 
+	# here, not at source time: a boot run in a subshell, $(...),
+	# needs the trap there
+	trap 'qemu_trap EXIT' EXIT
+	trap 'qemu_trap INT' INT
+	trap 'qemu_trap TERM' TERM
 	mkdir -p "$RUN_DIR"
 	cp "$OVMF_VARS" "$vars"
-	rm -f "$pidfile"
+	rm -f "$pidfile" "$fifo"
+	mkfifo "$fifo"
 	echo "# $(date -Is) $name: $kernel $initrd $mem: $append" >"$log"
-	T0=$(date +%s.%N) qemu-system-x86_64 -machine q35 -m "$mem" -smp "$QEMU_SMP" \
+	# The console through a fifo rather than a pipe, so that both ends
+	# are jobs of this shell with a pid to stop and to wait for.
+	T0=$(date +%s.%N) perl -MTime::HiRes=time -ne \
+		'BEGIN { $| = 1 } s/\r//g; printf "[%8.3f] %s", time - $ENV{T0}, $_' \
+		<"$fifo" >>"$log" &
+	QEMU_JOB_PERL=$!
+	QEMU_JOB_PIDFILE=$pidfile
+	timeout -k "$QEMU_KILL_AFTER" $((QEMU_TIMEOUT + QEMU_KILL_AFTER)) \
+		qemu-system-x86_64 -machine q35 -m "$mem" -smp "$QEMU_SMP" \
 		-nodefaults -no-reboot -display none -pidfile "$pidfile" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
 		-drive if=pflash,format=raw,unit=1,file="$vars" \
 		-serial stdio -kernel "$kernel" -initrd "$initrd" ${QEMU_EXTRA:-} \
-		-append "panic=-1 $append" </dev/null 2>&1 |
-		T0=$(date +%s.%N) perl -MTime::HiRes=time -ne \
-			'BEGIN { $| = 1 } s/\r//g; printf "[%8.3f] %s", time - $ENV{T0}, $_' \
-			>>"$log" &
+		-append "panic=-1 $append" </dev/null >"$fifo" 2>&1 &
+	QEMU_JOB_TIMEOUT=$!
 
 	start=$(date +%s)
 	last=$start
@@ -102,8 +161,8 @@ qemu_boot()
 	done
 	qpid=$(cat "$pidfile" 2>/dev/null || true)
 	if [ -z "$qpid" ]; then
-		wait
-		rm -f "$vars"
+		qemu_stop
+		rm -f "$vars" "$fifo"
 		qemu_fail "$name" "QEMU did not start"
 		return 1
 	fi
@@ -120,14 +179,13 @@ qemu_boot()
 		elif [ $((now - last)) -ge "$QEMU_NOPROGRESS" ]; then
 			why="no new marker for ${QEMU_NOPROGRESS}s"
 		fi
-		if [ -n "$why" ]; then
-			kill "$qpid" 2>/dev/null
-			break
-		fi
+		[ -n "$why" ] && break
 		sleep 1
 	done
-	wait
-	rm -f "$vars" "$pidfile" "$RUN_DIR/$name.markers"
+	# QEMU has exited, or is stopped here; either way the waits in
+	# qemu_stop are bounded
+	qemu_stop
+	rm -f "$vars" "$pidfile" "$fifo" "$RUN_DIR/$name.markers"
 	echo "# $name: QEMU ran $(($(date +%s) - start))s" >>"$log"
 	qemu_markers "$name" >"$RUN_DIR/$name.markers.tmp"
 	mv "$RUN_DIR/$name.markers.tmp" "$RUN_DIR/$name.markers"
@@ -136,7 +194,8 @@ qemu_boot()
 	# the guest ended
 	why=$(qemu_markers "$name" | grep -m1 '^K[A-Z]*-FAIL ' || true)
 	[ -n "$why" ] && { qemu_fail "$name" "the guest reported $why"; return 1; }
-	qemu_markers "$name" | tail -n 1 | grep -q '^DONE ' ||
-		{ qemu_fail "$name" "the guest stopped without T: DONE"; return 1; }
+	done_re="^DONE gen=${last_gen:-[0-9]*} "
+	qemu_markers "$name" | tail -n 1 | grep -q "$done_re" ||
+		{ qemu_fail "$name" "the guest stopped without T: DONE${last_gen:+ gen=$last_gen}"; return 1; }
 	return 0
 }
