@@ -53,25 +53,78 @@ report()
 	[ -n "$v" ] && echo $((v)) || echo ""
 }
 
+# free_excluded FREE_PAGES MEMFREE_KIB FREE_KIB: makedumpfile excluded as
+# free between MemFree and MemFree plus the per-CPU lists, give or take
+# FREE_MARGIN_KIB
+free_excluded()
+{
+	tap_int "makedumpfile's Free pages" "$1" && tap_int "CRASH MemFree" "$2" &&
+		tap_int "CRASH FreeKiB" "$3" || return 1
+	[ $(($1 * 4)) -ge $(($2 - FREE_MARGIN_KIB)) ] && [ $(($1 * 4)) -le $(($3 + FREE_MARGIN_KIB)) ]
+}
+
+# report_adds_up: the excluded pages are the sum of their kinds, and
+# original - excluded = remaining > 0
+report_adds_up()
+{
+	local kind v sum=0 excluded original remaining
+
+	for kind in "Pages filled with zero" "Non-private cache pages" "Private cache pages" \
+		"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"; do
+		v=$(report "$kind")
+		tap_int "makedumpfile's $kind" "$v" || return 1
+		sum=$((sum + v))
+	done
+	excluded=$(report "Excluded pages")
+	original=$(report "Original pages")
+	remaining=$(report "Remaining pages")
+	tap_int "makedumpfile's Excluded pages" "$excluded" &&
+		tap_int "makedumpfile's Original pages" "$original" &&
+		tap_int "makedumpfile's Remaining pages" "$remaining" 1 || return 1
+	echo "excluded $excluded, their kinds $sum; original $original, remaining $remaining"
+	[ "$excluded" = "$sum" ] && [ $((original - excluded)) = "$remaining" ]
+}
+
+# smaller_dump DUMP0 DUMP31: -d 31 wrote something, less than -d 0
+smaller_dump()
+{
+	tap_int "DUMP0 bytes" "$1" && tap_int "DUMP bytes" "$2" 1 && [ "$1" -gt "$2" ]
+}
+
 check_makedumpfile_report()
 {
-	local what=$1 crashed=$2 free memfree pcpfree excluded sum dump0 dump31
+	local what=$1 crashed=$2 free memfree pcpfree
 
 	free=$(report "Free pages")
 	memfree=$(qemu_field $NAME CRASH "$crashed" MemFree)
 	pcpfree=$(qemu_field $NAME CRASH "$crashed" FreeKiB)
-	tap_ok "[ -n '$free' ] && [ -n '$memfree' ] && [ \$(( ${free:-0} * 4 )) -ge \$(( ${memfree:-0} - FREE_MARGIN_KIB )) ] && [ \$(( ${free:-0} * 4 )) -le \$(( ${pcpfree:-0} + FREE_MARGIN_KIB )) ]" \
-		"$what: makedumpfile excluded $(( ${free:-0} * 4 )) KiB as free; the crashed kernel had $memfree KiB free, $pcpfree with its per-CPU lists (margin $FREE_MARGIN_KIB KiB)"
-	excluded=$(report "Excluded pages")
-	sum=$(( $(report "Pages filled with zero") + $(report "Non-private cache pages") + \
-		$(report "Private cache pages") + $(report "User process data pages") + \
-		${free:-0} + $(report "Hwpoison pages") + $(report "Offline pages") ))
-	tap_ok "[ -n '$excluded' ] && [ '$excluded' = '$sum' ] && [ '$(( $(report "Original pages") - ${excluded:-0} ))' = '$(report "Remaining pages")' ] && [ '$(report "Remaining pages")' -gt 0 ]" \
-		"$what: makedumpfile's report adds up (zero $(report "Pages filled with zero"), cache $(report "Non-private cache pages"), user $(report "User process data pages"), free $free of $(report "Original pages") pages)"
-	dump0=$(qemu_field $NAME DUMP0 - bytes)
-	dump31=$(qemu_field $NAME DUMP - bytes)
-	tap_ok "[ '${dump0:-0}' -gt '${dump31:-0}' ] && [ '${dump31:-0}' -gt 0 ]" \
-		"$what: -d 31 writes $dump31 bytes, -d 0 $dump0"
+	tap_check "$what: makedumpfile excluded ${free:-?} pages as free; the crashed kernel had $memfree KiB free, $pcpfree with its per-CPU lists (margin $FREE_MARGIN_KIB KiB)" \
+		free_excluded "$free" "$memfree" "$pcpfree"
+	tap_check "$what: makedumpfile's report adds up (zero $(report "Pages filled with zero"), cache $(report "Non-private cache pages"), user $(report "User process data pages"), free $free of $(report "Original pages") pages)" \
+		report_adds_up
+	tap_check "$what: -d 31 writes $(qemu_field $NAME DUMP - bytes) bytes, -d 0 $(qemu_field $NAME DUMP0 - bytes)" \
+		smaller_dump "$(qemu_field $NAME DUMP0 - bytes)" "$(qemu_field $NAME DUMP - bytes)"
+}
+
+# inherited BOOT GEN FROM: generation GEN's kernel inherited FROM's table
+inherited()
+{
+	qemu_lines "$1" DMESG "$2" | grep -q "Inherited boot services range table: generation $3,"
+}
+
+# capture_table GENERATION FLAGS MINE_KIB WANT: the capture kernel's table
+# is generation WANT, flagged kdump (bit 0), with nothing freed by it
+capture_table()
+{
+	tap_int "BSTABLE generation" "$1" && tap_int "BSTABLE flags" "$2" &&
+		tap_int "BSTABLE mine_kib" "$3" || return 1
+	[ "$1" = "$4" ] && [ $(($2 & 1)) = 1 ] && [ "$3" = 0 ]
+}
+
+# dump_saved RC BYTES: makedumpfile exited 0 and wrote something
+dump_saved()
+{
+	tap_int "DUMP rc" "$1" && tap_int "DUMP bytes" "$2" 1 && [ "$1" = 0 ]
 }
 
 main()
@@ -82,24 +135,26 @@ main()
 	what="kexec -$METHOD -p after $HOP hops"
 	[ "$METHOD" = s ] && what="kexec -s -p after $HOP hops"
 	[ "$METHOD" = c ] && what="kexec -p after $HOP hops"
+	# the capture kernel is the last generation
 	QEMU_TIMEOUT=$((180 + 60 * HOP)) qemu_boot $NAME "$IMAGES/bzImage-$KERNEL" \
 		"$IMAGES/initramfs-$KERNEL.cpio.gz" "$MEM" \
-		"console=ttyS0 memblock=debug log_buf_len=8M crashkernel=$CRASHKERNEL t.mode=kexec t.hops=$HOP t.then=kdump t.kdump=$METHOD" || ok=0
-	tap_ok "[ $ok = 1 ]" "$what: the capture kernel ran and powered off"
-	tap_ok "[ '$(qemu_field $NAME CRASH $crashed loaded)' = 1 ]" \
-		"$what: generation $crashed loaded the capture kernel"
-	tap_ok "qemu_lines $NAME DMESG $capture | grep -q 'Inherited boot services range table: generation $crashed,'" \
-		"$what: the table arrived in the capture kernel"
-	tap_ok "[ '$(qemu_field $NAME BSTABLE $capture generation)' = $capture ] && [ \$(( $(qemu_field $NAME BSTABLE $capture flags || echo 0) & 1 )) = 1 ] && [ '$(qemu_field $NAME BSTABLE $capture mine_kib)' = 0 ]" \
-		"$what: the capture kernel's table is generation $capture, marked kdump, nothing freed by it"
-	tap_ok "[ '$(qemu_field $NAME CONSOLE $capture clean)' = yes ]" \
-		"$what: the capture kernel's console is clean"
+		"console=ttyS0 memblock=debug log_buf_len=8M crashkernel=$CRASHKERNEL t.mode=kexec t.hops=$HOP t.then=kdump t.kdump=$METHOD" \
+		"$capture" || ok=0
+	tap_check "$what: the capture kernel ran and powered off" [ "$ok" = 1 ]
+	tap_check "$what: generation $crashed loaded the capture kernel" \
+		[ "$(qemu_field $NAME CRASH $crashed loaded)" = 1 ]
+	tap_check "$what: the table arrived in the capture kernel" inherited $NAME $capture $crashed
+	tap_check "$what: the capture kernel's table is generation $capture, marked kdump, nothing freed by it" \
+		capture_table "$(qemu_field $NAME BSTABLE $capture generation)" \
+		"$(qemu_field $NAME BSTABLE $capture flags)" "$(qemu_field $NAME BSTABLE $capture mine_kib)" $capture
+	tap_check "$what: the capture kernel's console is clean" \
+		[ "$(qemu_field $NAME CONSOLE $capture clean)" = yes ]
 	bytes=$(qemu_field $NAME DUMP - bytes)
 	seconds=$(qemu_field $NAME DUMP - seconds)
-	tap_ok "[ '$(qemu_field $NAME DUMP - rc)' = 0 ] && [ '${bytes:-0}' -gt 0 ]" \
-		"$what: makedumpfile -l -d 31 saved ${bytes:-no} bytes in ${seconds:-?} s"
-	tap_ok "[ '$(qemu_field $NAME DUMP-DMESG - panic_lines)' -ge 1 ] 2>/dev/null" \
-		"$what: the dump's dmesg has the panic message"
+	tap_check "$what: makedumpfile -l -d 31 saved ${bytes:-no} bytes in ${seconds:-?} s" \
+		dump_saved "$(qemu_field $NAME DUMP - rc)" "$bytes"
+	tap_check "$what: the dump's dmesg has the panic message" \
+		tap_int "DUMP-DMESG panic_lines" "$(qemu_field $NAME DUMP-DMESG - panic_lines)" 1
 	check_makedumpfile_report "$what" "$crashed"
 	[ -s "$RUN_DIR/kdump.csv" ] || echo "case,hops,method,dump bytes,dump seconds,vmcore bytes" >"$RUN_DIR/kdump.csv"
 	echo "$NAME,$HOP,$METHOD,$bytes,$seconds,$(qemu_field $NAME CAPTURE - vmcore)" >>"$RUN_DIR/kdump.csv"

@@ -60,6 +60,12 @@ build()
 	(cd "$RUN_DIR/src" && ./configure --without-xen && make -j2) >"$RUN_DIR/build.log" 2>&1
 }
 
+# no_config_h_hunk PATCH...: no patch has a hunk of include/config.h
+no_config_h_hunk()
+{
+	! grep -q '^+++ b/include/config.h' "$@"
+}
+
 # The files the series adds that `make tarball' leaves out
 not_in_dist()
 {
@@ -73,22 +79,22 @@ not_in_dist()
 
 patches=$(series | sed "s|^|$PATCHES/|" | tr '\n' ' ')
 dups=$(added_names $patches | sort | uniq -d | head -n 3 | tr '\n' ';')
-tap_ok "[ -z '$dups' ]" "no macro or long option added twice to a file${dups:+ ($dups)}"
+tap_check "no macro or long option added twice to a file${dups:+ ($dups)}" [ -z "$dups" ]
 twice=$(for p in $patches; do grep '^diff --git ' "$p" | sort | uniq -d; done | head -n 3 | tr '\n' ';')
-tap_ok "[ -z '$twice' ]" "no file diffed twice in one patch${twice:+ ($twice)}"
-tap_ok "! grep -q '^+++ b/include/config.h' $patches" "no hunk of the generated include/config.h"
+tap_check "no file diffed twice in one patch${twice:+ ($twice)}" [ -z "$twice" ]
+tap_check "no hunk of the generated include/config.h" no_config_h_hunk $patches
 
 extract
 links=$(cd "$RUN_DIR/src" && for f in $(grep -h '^+++ b/' $patches | cut -c7- | sort -u); do
 	[ -L "$f" ] && echo "$f"; done | tr '\n' ' ')
-tap_ok "[ -z '$links' ]" "no patch writes through a symlink${links:+ ($links)}"
+tap_check "no patch writes through a symlink${links:+ ($links)}" [ -z "$links" ]
 if apply; then
 	tap_pass "the series applies to pristine $(basename "$(ls "$CACHE"/dl/kexec-tools_*.dsc)" .dsc) with patch -p1 -N"
-	tap_ok "cmp -s '$top/include/efi_bs_ranges.h' '$RUN_DIR/src/$HEADER_COPY'" \
-		"its $HEADER_COPY is include/efi_bs_ranges.h, byte for byte"
-	tap_ok build "it builds there alone with configure and make (log: $RUN_DIR/build.log)"
+	tap_check "its $HEADER_COPY is include/efi_bs_ranges.h, byte for byte" \
+		cmp -s "$top/include/efi_bs_ranges.h" "$RUN_DIR/src/$HEADER_COPY"
+	tap_check "it builds there alone with configure and make (log: $RUN_DIR/build.log)" build
 	missing=$(not_in_dist | tr '\n' ' ')
-	tap_ok "[ -z '$missing' ]" "make tarball ships every file it adds${missing:+ (not: $missing)}"
+	tap_check "make tarball ships every file it adds${missing:+ (not: $missing)}" [ -z "$missing" ]
 else
 	tap_fail "the series applies to pristine kexec-tools: $(grep -m1 -i 'fail\|error\|reject' "$RUN_DIR/patch.log" || true)"
 fi

@@ -20,15 +20,27 @@ series()
 	sed -e 's/#.*//' -e '/^ *$/d' "$1/series"
 }
 
+# checkpatch_clean DIR LEVEL PATCH: checkpatch ran (it ends with its
+# "total: N errors, ..." line) and found nothing (it exits 0 only then);
+# prints the first findings
+checkpatch_clean()
+{
+	local out rc=0
+
+	out=$(cd "$1" && "${KERNEL_SRC:?}/scripts/checkpatch.pl" ${2:+"$2"} --no-tree "$3" 2>&1) || rc=$?
+	printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK)' | head -n 3
+	printf '%s\n' "$out" | grep -q '^total: [0-9]* errors' ||
+		{ echo "checkpatch did not run: $(printf '%s\n' "$out" | tail -n 1)"; return 1; }
+	[ "$rc" = 0 ] || { echo "checkpatch exited $rc"; return 1; }
+}
+
 check_series()
 {
-	local dir=$1 level=$2 p out
+	local dir=$1 level=$2 p
 
 	for p in $(series "$dir"); do
-		tap_ok "grep -q '^Signed-off-by: ' '$dir/$p'" "$p: signed off"
-		out=$(cd "$dir" && "${KERNEL_SRC:?}/scripts/checkpatch.pl" $level --no-tree \
-			--quiet "$p" 2>&1 | grep -E '^(ERROR|WARNING|CHECK)' | head -n 3 || true)
-		tap_ok "[ -z \"\$out\" ]" "$p: clean under checkpatch $level${out:+ ($out)}"
+		tap_check "$p: signed off" grep -q '^Signed-off-by: ' "$dir/$p"
+		tap_check "$p: clean under checkpatch${level:+ $level}" checkpatch_clean "$dir" "$level" "$p"
 	done
 }
 
@@ -50,16 +62,22 @@ kunit_as()
 			echo "not set"; }
 }
 
+# not_module VALUE: the suite became something, and not m
+not_module()
+{
+	[ -n "$1" ] && [ "$1" != m ]
+}
+
 # absolute: the kernel's make runs in its own tree
 RUN_DIR=$(realpath "${1:?usage: patches.sh RUN_DIR IMAGES_DIR}")
 for kunit in m y; do
 	became=$(kunit_as $kunit) || became=""
-	tap_ok "[ -n '$became' ] && [ '$became' != m ]" \
-		"KUnit=$kunit, the efi_bs_ranges suite asked for as a module: it is not one (${became:-kconfig failed})"
+	tap_check "KUnit=$kunit, the efi_bs_ranges suite asked for as a module: it is not one (${became:-kconfig failed})" \
+		not_module "$became"
 done
 
 check_series "$top/kernel/patches" --strict
 check_series "$top/kexec/patches" ""
-tap_ok "cmp -s '$top/include/efi_bs_ranges.h' '$KERNEL_SRC/arch/x86/include/uapi/asm/efi_bs_ranges.h'" \
-	"include/efi_bs_ranges.h is the header the kernel series adds, byte for byte"
+tap_check "include/efi_bs_ranges.h is the header the kernel series adds, byte for byte" \
+	cmp -s "$top/include/efi_bs_ranges.h" "$KERNEL_SRC/arch/x86/include/uapi/asm/efi_bs_ranges.h"
 tap_done
