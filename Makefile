@@ -83,7 +83,7 @@ host-tests: kexec-tools
 		KEXEC_SRC=$(KEXEC_SRC)
 
 RUNS ?= runs
-SUITES ?= tests/patches.sh tests/kexec-series.sh tests/host-unit.sh tests/boot-smoke.sh tests/numa.sh tests/kernel-table.sh \
+SUITES ?= tests/patches.sh tests/kexec-series.sh tests/docs-figures.sh tests/host-unit.sh tests/boot-smoke.sh tests/numa.sh tests/kernel-table.sh \
 	tests/kexec-tools.sh tests/loop-can-fail.sh \
 	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s
 HOPS ?= 100
