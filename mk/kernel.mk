@@ -1,4 +1,5 @@
-# mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours|nopublish).
+# mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours|nopublish,
+# or mutant-NAME: ours with tests/mutants/NAME.patch, for make mutants).
 # Called from the top-level Makefile after `deps`.
 #
 # Every directory is named after a hash of what went into it, so a fresh
@@ -20,21 +21,25 @@ fragments_stock := kernel/config/base.config
 fragments_ours := kernel/config/base.config kernel/config/ours.config
 fragments_nopublish := $(fragments_ours)
 
-patches := $(patches_$(VARIANT))
-fragments := $(fragments_$(VARIANT))
+# A mutant is ours with one bug: it starts from ours' tree (below)
+mutant := $(patsubst mutant-%,tests/mutants/%.patch,$(filter mutant-%,$(VARIANT)))
+patches := $(patches_$(if $(mutant),ours,$(VARIANT)))
+fragments := $(fragments_$(if $(mutant),ours,$(VARIANT)))
 
 key = $(shell cat $(1) | sha256sum | cut -c1-12)
 src_key := $(call key,/dev/null $(patches))
 cfg_key := $(call key,$(fragments))
 
-KDIR := $(CACHE)/kernel/$(VARIANT)-$(LINUX_VERSION)-$(src_key)
+KDIR := $(CACHE)/kernel/$(if $(mutant),ours,$(VARIANT))-$(LINUX_VERSION)-$(src_key)
 SRC := $(KDIR)/src
 OUT := $(KDIR)/out-$(cfg_key)
 IMAGES := $(CACHE)/images
 
-KMAKE := $(MAKE) -C $(SRC) O=$(OUT) ARCH=x86_64 \
+# kmake SRC OUT: make in the source tree SRC, building in OUT
+kmake = $(MAKE) -C $(1) O=$(2) ARCH=x86_64 \
 	KBUILD_BUILD_TIMESTAMP='2026-01-01' KBUILD_BUILD_USER=efi-ranges \
 	KBUILD_BUILD_HOST=$(VARIANT)
+KMAKE := $(call kmake,$(SRC),$(OUT))
 
 export CCACHE_DIR := $(CACHE)/ccache
 export CCACHE_BASEDIR := $(CACHE)/kernel
@@ -77,8 +82,53 @@ $(OUT)/.built: $(OUT)/.configured
 	$(KMAKE) -s -j$(shell nproc) CC="ccache gcc" bzImage
 	touch $@
 
+ifeq ($(mutant),)
 $(IMAGES)/bzImage-$(VARIANT): $(OUT)/.built
 	mkdir -p $(IMAGES)
 	cp $(OUT)/arch/x86/boot/bzImage $@.tmp && mv $@.tmp $@
 	cp $(OUT)/System.map $(IMAGES)/System.map-$(VARIANT)
 	@echo "kernel: $(VARIANT) -> $@"
+else
+# Every mutant is built in one tree, MDIR/src: a hard-linked copy of ours'
+# patched source (GNU patch writes a new file and renames it over the old,
+# so the links to ours' files break instead of being written through),
+# with one output directory configured as ours'.  A mutant then costs the
+# files its patch touches and a link.  MDIR/applied.patch is the mutant
+# in the tree, reverted before the next is applied.  Each image is kept
+# in MDIR under its patch's hash: a fresh clone reuses it.
+MDIR := $(CACHE)/kernel/mutants-$(LINUX_VERSION)-$(src_key)
+MOUT := $(MDIR)/out-$(cfg_key)
+MKMAKE := $(call kmake,$(MDIR)/src,$(MOUT))
+MIMAGE := $(MDIR)/images/$(VARIANT)-$(call key,$(mutant))
+
+$(MDIR)/.linked: $(KDIR)/.patched
+	@for d in $(CACHE)/kernel/mutants-*; do \
+		[ "$$d" = "$(MDIR)" ] || rm -rf "$$d"; done
+	rm -rf $(MDIR) && mkdir -p $(MDIR)
+	cp -al $(SRC) $(MDIR)/src
+	touch $@
+
+$(MOUT)/.configured: $(MDIR)/.linked $(OUT)/.configured
+	mkdir -p $(MOUT)
+	cp $(OUT)/.config $(MOUT)/.config
+	$(MKMAKE) -s olddefconfig </dev/null
+	cmp -s $(OUT)/.config $(MOUT)/.config
+	touch $@
+
+$(MIMAGE): $(MOUT)/.configured
+	@if [ -f $(MDIR)/applied.patch ]; then \
+		echo "kernel: reverting the mutant in $(MDIR)/src"; \
+		(cd $(MDIR)/src && patch -R -p1 -s --no-backup-if-mismatch) <$(MDIR)/applied.patch || \
+		{ echo "error: cannot revert $(MDIR)/applied.patch: rm -rf $(MDIR)" >&2; exit 1; }; \
+		rm $(MDIR)/applied.patch; fi
+	cp $(mutant) $(MDIR)/applied.patch
+	scripts/apply-patches.sh $(MDIR)/src $(MDIR)/applied.patch
+	$(MKMAKE) -s -j$(shell nproc) CC="ccache gcc" bzImage
+	mkdir -p $(MDIR)/images && rm -f $(MDIR)/images/$(VARIANT)-*
+	cp $(MOUT)/arch/x86/boot/bzImage $@.tmp && mv $@.tmp $@
+
+$(IMAGES)/bzImage-$(VARIANT): $(MIMAGE)
+	mkdir -p $(IMAGES)
+	cp $< $@.tmp && mv $@.tmp $@
+	@echo "kernel: $(VARIANT) -> $@"
+endif
