@@ -111,6 +111,16 @@ bench: images host-tests
 	HOST_BIN=$(HOST_BIN) tests/bench.sh $$dir $(IMAGES) && cp $$dir/results.md docs/results.md && \
 	echo "bench: docs/results.md, raw figures in $$dir"
 
+# The suites must kill realistic bugs: every mutant of tests/mutants/,
+# built as its own variant, run against the suites its header names;
+# the report goes to the run directory and docs/testing.md.  MUTANTS=NAME...
+# (file names in tests/mutants/ without .patch): only these
+.PHONY: mutants
+mutants: images
+	@$(MAKE) --no-print-directory -f mk/mutants.mk
+	@mkdir -p $(RUNS) && dir=$$(mktemp -d $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-mutants.XXXX) && \
+	GUEST_BIN=$(GUEST_BIN) tests/mutants.sh -d docs/testing.md $$dir $(IMAGES) $(MUTANTS)
+
 # The kexec loop for as long as asked: make soak HOPS=100
 .PHONY: soak
 soak: images
