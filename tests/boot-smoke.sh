@@ -22,11 +22,24 @@ FREE_MARGIN_KIB=1024
 here=$(dirname "$0")
 . "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
+. "$here/lib/checks.sh"
 
 # field BOOT KEY MARKER: the value of KEY= in the first MARKER line of generation 1
 field()
 {
 	qemu_field "$1" "$3" 1 "$2"
+}
+
+
+
+console_clean()
+{
+	[ "$(field "$1" clean CONSOLE)" = yes ] && [ -z "$(qemu_bad_lines "$1")" ]
+}
+
+has_ranges()
+{
+	tap_int "ranges" "$(field "$1" ranges BSCOUNT)" && [ "$(field "$1" ranges BSCOUNT)" -gt 0 ]
 }
 
 # boot_variant NAME VARIANT [ARGS]: boot VARIANT as boot NAME, ARGS added
@@ -38,15 +51,23 @@ boot_variant()
 	shift 2
 	what="$v${*:+ with $*}"
 	if qemu_boot "$name" "$IMAGES/bzImage-$v" "$IMAGES/initramfs-$v.cpio.gz" \
-		"$MEM" "console=ttyS0 memblock=debug log_buf_len=8M t.mode=report $*"; then
+		"$MEM" "console=ttyS0 memblock=debug t.mode=report $*" 1; then
 		tap_pass "$what boots under OVMF at $MEM and reaches /init"
 	else
 		tap_fail "$what boots under OVMF at $MEM and reaches /init"
 	fi
-	tap_ok "[ '$(field "$name" clean CONSOLE)' = yes ] && [ -z \"\$(qemu_bad_lines $name)\" ]" \
-		"$what: console has no BUG/WARNING/Oops/Bad page state"
-	tap_ok "[ '$(field "$name" ranges BSCOUNT)' -gt 0 ] 2>/dev/null" \
-		"$what: boot-services ranges found in the memblock=debug log ($(field "$name" kib BSCOUNT) KiB)"
+	tap_check "$what: console has no BUG/WARNING/Oops/Bad page state" console_clean "$name"
+	tap_check "$what: boot-services ranges found in the memblock=debug log ($(field "$name" kib BSCOUNT) KiB)" \
+		has_ranges "$name"
+}
+
+# The leak must show in free memory too, by at least half of what stays
+# reserved
+prefix_leak_shows()
+{
+	tap_int "prefix reserved" "$res_prefix" && tap_int "prefix free" "$free_prefix" &&
+		tap_int "stock free" "$free_stock" || return 1
+	[ "$res_prefix" -gt 0 ] && [ $((free_stock - free_prefix)) -ge $((res_prefix * 4 / 2)) ]
 }
 
 for v in prefix stock ours; do
@@ -67,31 +88,26 @@ echo "# PG_reserved pages in boot-services ranges above 1 MiB:" \
 	"prefix=${res_prefix:-?} stock=${res_stock:-?} ours=${res_ours:-?}"
 echo "# free KiB (MemFree + per-CPU lists): prefix=${free_prefix:-?} stock=${free_stock:-?} ours=${free_ours:-?}"
 
-tap_ok "[ '${res_prefix:-0}' -gt 0 ]" \
-	"prefix leaks: ${res_prefix:-?} pages ($(( ${res_prefix:-0} * 4 )) KiB) stay PG_reserved"
-tap_ok "[ '${res_stock:-x}' = 0 ]" "stock leaves 0 pages PG_reserved (${res_stock:-?})"
-tap_ok "[ '${res_ours:-x}' = 0 ]" "ours leaves 0 pages PG_reserved (${res_ours:-?})"
+tap_check "prefix leaks: ${res_prefix:-?} pages stay PG_reserved, free memory $(( ${free_stock:-0} - ${free_prefix:-0} )) KiB below stock" \
+	prefix_leak_shows
+tap_check "stock leaves 0 pages PG_reserved (${res_stock:-?})" is_zero "$res_stock" "stock reserved"
+tap_check "ours leaves 0 pages PG_reserved (${res_ours:-?})" is_zero "$res_ours" "ours reserved"
 res_checked=$(field smoke-ours-checked reserved BSCOUNT)
-tap_ok "[ '${res_checked:-x}' = 0 ]" \
-	"ours with init_on_free=1 leaves 0 pages PG_reserved (${res_checked:-?})"
-# The leak must show in MemFree too, by at least half of what stays reserved.
-tap_ok "[ $(( ${free_stock:-0} - ${free_prefix:-0} )) -ge $(( ${res_prefix:-0} * 4 / 2 )) ] && [ '${res_prefix:-0}' -gt 0 ]" \
-	"prefix free memory is $(( ${free_stock:-0} - ${free_prefix:-0} )) KiB below stock"
-diff_ours=$(( ${free_ours:-0} - ${free_stock:-0} ))
-tap_ok "[ ${diff_ours#-} -le $FREE_MARGIN_KIB ] && [ -n '$free_ours' ]" \
-	"ours free memory within $FREE_MARGIN_KIB KiB of stock ($diff_ours KiB)"
+tap_check "ours with init_on_free=1 leaves 0 pages PG_reserved (${res_checked:-?})" \
+	is_zero "$res_checked" "init_on_free reserved"
+tap_check "ours free memory within $FREE_MARGIN_KIB KiB of stock ($(( ${free_ours:-0} - ${free_stock:-0} )) KiB)" \
+	within "$free_ours" "$free_stock" $FREE_MARGIN_KIB "free KiB"
 
 # The table is for the next kernel: failing to record it must not cost
 # this one the memory (the seed's leak on an error path)
 res_nopub=$(field smoke-nopublish reserved BSCOUNT)
 free_nopub=$(field smoke-nopublish FreeKiB MEMINFO)
-diff_nopub=$(( ${free_nopub:-0} - ${free_stock:-0} ))
-tap_ok "[ \"\$(qemu_lines smoke-nopublish DMESG 1 | grep -c 'Boot services range table not recorded')\" = 1 ]" \
-	"nopublish: one line says the table was not recorded"
-tap_ok "[ -z '$(field smoke-nopublish bs_ranges_mode SYSFS)' ]" \
-	"nopublish: no /sys/firmware/efi/bs_ranges to hand on"
-tap_ok "[ '${res_nopub:-x}' = 0 ]" \
-	"nopublish frees all the same: 0 pages PG_reserved (${res_nopub:-?})"
-tap_ok "[ ${diff_nopub#-} -le $FREE_MARGIN_KIB ] && [ -n '$free_nopub' ]" \
-	"nopublish free memory within $FREE_MARGIN_KIB KiB of stock ($diff_nopub KiB)"
+tap_check "nopublish: one line says the table was not recorded" \
+	[ "$(qemu_lines smoke-nopublish DMESG 1 | grep -c 'Boot services range table not recorded')" = 1 ]
+tap_check "nopublish: no /sys/firmware/efi/bs_ranges to hand on" \
+	[ -z "$(field smoke-nopublish bs_ranges_mode SYSFS)" ]
+tap_check "nopublish frees all the same: 0 pages PG_reserved (${res_nopub:-?})" \
+	is_zero "$res_nopub" "nopublish reserved"
+tap_check "nopublish free memory within $FREE_MARGIN_KIB KiB of stock ($(( ${free_nopub:-0} - ${free_stock:-0} )) KiB)" \
+	within "$free_nopub" "$free_stock" $FREE_MARGIN_KIB "free KiB"
 tap_done

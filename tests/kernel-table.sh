@@ -11,7 +11,7 @@ set -eu
 RUN_DIR=$1
 IMAGES=$2
 MEM=512M
-BASE="console=ttyS0 memblock=debug log_buf_len=8M"
+BASE="console=ttyS0 memblock=debug"
 # MemTotal of a kexec'd ours after efi=debug vs after a plain boot; a
 # reclaim that misses the boot-services memory would show tens of MiB
 MEMTOTAL_MARGIN_KIB=1024
@@ -19,6 +19,7 @@ MEMTOTAL_MARGIN_KIB=1024
 here=$(dirname "$0")
 . "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
+. "$here/lib/checks.sh"
 
 boot()
 {
@@ -31,8 +32,8 @@ boot()
 	else
 		tap_fail "$name: every generation booted and the last powered off"
 	fi
-	tap_ok "[ -z \"\$(qemu_bad_lines $name)\" ]" \
-		"$name: no BUG, WARNING, Call Trace, Oops or Bad page state on the console"
+	tap_check "$name: no BUG, WARNING, Call Trace, Oops or Bad page state on the console" \
+		[ -z "$(qemu_bad_lines "$name")" ]
 }
 
 # dmesg summary "freed XK, kept YK, reclaimed ZK" as "X Y Z"
@@ -51,33 +52,83 @@ firmware_set()
 	qemu_lines "$1" FWRANGE "$2" | sort
 }
 
+same_firmware()
+{
+	[ -n "$(firmware_set "$1" 1)" ] && [ "$(firmware_set "$1" 1)" = "$(firmware_set "$1" 2)" ]
+}
+
+# dmesg_has BOOT GEN PATTERN
+dmesg_has()
+{
+	qemu_lines "$1" DMESG "$2" | grep -q "$3"
+}
+
+# dmesg_count BOOT GEN PATTERN: how many DMESG lines match
+dmesg_count()
+{
+	qemu_lines "$1" DMESG "$2" | grep -c "$3" || true
+}
+
+# all_covered BOOT GEN MARKER: the table covers every range MARKER counts
+all_covered()
+{
+	local n
+
+	n=$(qemu_field "$1" "$3" "$2" descriptors)
+	tap_int descriptors "$n" && [ "$n" -gt 0 ] &&
+		[ "$(qemu_field "$1" "$3" "$2" covered)" = "$n" ]
+}
+
+# no_leak BOOT GEN: the meter explains every reserved page of generation
+# 1's ranges
+no_leak()
+{
+	is_zero "$(qemu_field "$1" BSCOUNT "$2" unexplained)" "unexplained pages" &&
+		[ "$(qemu_field "$1" BSCOUNT "$2" klog)" = complete ]
+}
+
 first_boot_and_kexec_file()
 {
 	local b=table-chain
 
 	boot $b ours t.mode=kexec t.hops=1 t.kx=s
-	tap_ok "qemu_lines $b DMESG 1 | grep -q 'efi_bs_ranges: pass:[1-9][0-9]* fail:0'" \
-		"KUnit suite efi_bs_ranges passes in the guest: $(qemu_lines $b DMESG 1 | grep -o 'pass:[0-9]* fail:[0-9]*' | head -n 1)"
-	tap_ok "[ '$(qemu_field $b BSTABLE 1 reserved)' = 0 ] && [ '$(qemu_field $b BSTABLE 1 pages)' -gt 0 ]" \
-		"generation 1: 0 pages PG_reserved in the $(qemu_field $b BSTABLE 1 pages) pages the table calls freed"
-	tap_ok "[ '$(qemu_field $b COVERAGE 1 covered)' = '$(qemu_field $b COVERAGE 1 descriptors)' ] && [ '$(qemu_field $b COVERAGE 1 descriptors)' -gt 0 ]" \
-		"generation 1: the table covers all $(qemu_field $b COVERAGE 1 descriptors) boot-services ranges efi_reserve_boot_services() reserved"
-	tap_ok "[ '$(summary $b 1)' = '$(table_totals $b 1)' ] && [ -n '$(summary $b 1)' ]" \
-		"generation 1: the summary line's totals (freed kept reclaimed: $(summary $b 1)) equal the table's"
-	tap_ok "qemu_lines $b DMESG 2 | grep -q 'Inherited boot services range table: generation 1,'" \
-		"kexec -s -l: generation 2 inherits the table of generation 1 (valid CRC and rules)"
-	tap_ok "[ '$(qemu_field $b BSTABLE 2 generation)' = 2 ]" \
-		"kexec -s -l: generation 2's own table has generation 2"
-	tap_ok "[ \"\$(firmware_set $b 1)\" = \"\$(firmware_set $b 2)\" ] && [ -n \"\$(firmware_set $b 1)\" ]" \
-		"kexec -s -l: the same firmware ranges in both generations ($(firmware_set $b 1 | awk '{print $3}' | tr '\n' ' '))"
-	tap_ok "[ '$(qemu_field $b PRINT 1 same)' = yes ] && [ '$(qemu_field $b PRINT 2 same)' = yes ]" \
-		"kexec --print-efi-ranges matches the kernel's debugfs view line for line ($(qemu_field $b PRINT 1 lines) lines)"
-	tap_ok "[ '$(qemu_field $b BSTABLE 2 unexplained)' = 0 ]" \
-		"generation 2: no PG_reserved page in freed ranges beyond its own $(qemu_field $b BSTABLE 2 own) pages"
-	tap_ok "[ '$(qemu_field $b SYSFS 1 bs_ranges_mode)' = 400 ]" \
-		"/sys/firmware/efi/bs_ranges is readable by root only, as runtime-map is (mode $(qemu_field $b SYSFS 1 bs_ranges_mode))"
+	tap_check "KUnit suite efi_bs_ranges passes in the guest: $(qemu_lines $b DMESG 1 | grep -o 'pass:[0-9]* fail:[0-9]*' | head -n 1)" \
+		dmesg_has $b 1 'efi_bs_ranges: pass:[1-9][0-9]* fail:0'
+	tap_check "generation 1: 0 pages PG_reserved in the $(qemu_field $b BSCOUNT 1 pages) pages of the ranges it freed" \
+		is_zero "$(qemu_field $b BSCOUNT 1 reserved)" "reserved pages"
+	tap_check "generation 1: the table covers all $(qemu_field $b COVERAGE 1 descriptors) boot-services ranges efi_reserve_boot_services() reserved" \
+		all_covered $b 1 COVERAGE
+	tap_check "generation 1: the summary line's totals (freed kept reclaimed: $(summary $b 1)) equal the table's" \
+		[ "$(summary $b 1)" = "$(table_totals $b 1)" ]
+	tap_check "kexec -s -l: generation 2 inherits the table of generation 1 (valid CRC and rules)" \
+		dmesg_has $b 2 'Inherited boot services range table: generation 1,'
+	tap_check "kexec -s -l: generation 2's own table has generation 2" \
+		[ "$(qemu_field $b BSTABLE 2 generation)" = 2 ]
+	tap_check "kexec -s -l: the same firmware ranges in both generations ($(firmware_set $b 1 | awk '{print $3}' | tr '\n' ' '))" \
+		same_firmware $b
+	tap_check "kexec --print-efi-ranges matches the kernel's debugfs view line for line ($(qemu_field $b PRINT 1 lines) lines)" \
+		[ "$(qemu_field $b PRINT 1 same)$(qemu_field $b PRINT 2 same)" = yesyes ]
+	tap_check "generation 2: every PG_reserved page of generation 1's ranges has an owner ($(qemu_field $b BSCOUNT 2 unexplained) unexplained, $(qemu_field $b BSCOUNT 2 allowed) allowed)" \
+		no_leak $b 2
+	tap_check "/sys/firmware/efi/bs_ranges is readable by root only, as runtime-map is (mode $(qemu_field $b SYSFS 1 bs_ranges_mode))" \
+		[ "$(qemu_field $b SYSFS 1 bs_ranges_mode)" = 400 ]
 	firmware_view $b 1
 	firmware_view $b 2
+}
+
+# runtime_map_clean BOOT GEN: runtime-map read, no boot-services
+# descriptor of it in a freed or reclaimed range
+runtime_map_clean()
+{
+	tap_int runtime_map "$(qemu_field "$1" FWVIEW "$2" runtime_map)" &&
+		[ "$(qemu_field "$1" FWVIEW "$2" runtime_map)" -gt 0 ] &&
+		is_zero "$(qemu_field "$1" FWVIEW "$2" bs_in_freed)" "descriptors in freed ranges"
+}
+
+efi_pgt_clean()
+{
+	[ "$(qemu_field "$1" FWVIEW "$2" efi_pgt)" = yes ] &&
+		is_zero "$(qemu_field "$1" FWVIEW "$2" mapped_freed_kib)" "KiB mapped"
 }
 
 # firmware_view BOOT GEN: firmware sees nothing of what the table frees
@@ -85,10 +136,10 @@ firmware_view()
 {
 	local b=$1 g=$2
 
-	tap_ok "[ '$(qemu_field $b FWVIEW $g runtime_map)' -gt 0 ] && [ '$(qemu_field $b FWVIEW $g bs_in_freed)' = 0 ]" \
-		"$b, generation $g: no boot-services descriptor of runtime-map in a freed or reclaimed range ($(qemu_field $b FWVIEW $g bs_in_freed) of $(qemu_field $b FWVIEW $g runtime_map), $(qemu_field $b FWVIEW $g bs_in_freed_kib) KiB)"
-	tap_ok "[ '$(qemu_field $b FWVIEW $g efi_pgt)' = yes ] && [ '$(qemu_field $b FWVIEW $g mapped_freed_kib)' = 0 ]" \
-		"$b, generation $g: the EFI page tables map no freed or reclaimed memory ($(qemu_field $b FWVIEW $g mapped_freed_kib) KiB mapped, dump read: $(qemu_field $b FWVIEW $g efi_pgt); the EFI memory map handed to this kernel, its own: $(qemu_field $b FWVIEW $g efi_memmap_kib) KiB there)"
+	tap_check "$b, generation $g: no boot-services descriptor of runtime-map in a freed or reclaimed range ($(qemu_field $b FWVIEW $g bs_in_freed) of $(qemu_field $b FWVIEW $g runtime_map), $(qemu_field $b FWVIEW $g bs_in_freed_kib) KiB)" \
+		runtime_map_clean $b $g
+	tap_check "$b, generation $g: the EFI page tables map no freed or reclaimed memory ($(qemu_field $b FWVIEW $g mapped_freed_kib) KiB mapped, dump read: $(qemu_field $b FWVIEW $g efi_pgt); the EFI memory map handed to this kernel, its own: $(qemu_field $b FWVIEW $g efi_memmap_kib) KiB there)" \
+		efi_pgt_clean $b $g
 }
 
 efi_debug_then_kexec()
@@ -97,53 +148,90 @@ efi_debug_then_kexec()
 
 	boot $b "$k" efi=debug t.drop=efi=debug t.mode=kexec t.hops=1 t.kx=s
 	echo "# $k, generation 1 with efi=debug, generation 2 without:" \
-		"$(qemu_field $b BSCOUNT 2 reserved) of $(qemu_field $b BSCOUNT 2 pages) pages" \
-		"of generation 1's boot-services ranges PG_reserved in generation 2," \
+		"$(qemu_field $b BSCOUNT 2 unexplained) of $(qemu_field $b BSCOUNT 2 pages) pages" \
+		"of generation 1's boot-services ranges PG_reserved in generation 2 with no owner," \
 		"MemTotal $(qemu_field $b MEMINFO 2 MemTotal) KiB"
+}
+
+positive()
+{
+	tap_int "$2" "$1" && [ "$1" -gt 0 ]
+}
+
+reclaims_all()
+{
+	positive "$(qemu_field efidebug-ours BSTABLE 2 reclaimed_kib)" reclaimed_kib && no_leak efidebug-ours 2
+}
+
+keeps_no_more()
+{
+	tap_int kept_kib "$1" && tap_int kept_kib "$2" && [ "$1" -le "$2" ]
 }
 
 efi_debug_figures()
 {
-	local res_stock res_ours
+	local leak_stock
 
 	efi_debug_then_kexec stock
 	efi_debug_then_kexec ours
-	tap_ok "[ '$(qemu_field efidebug-ours COVERAGE-MEMMAP 1 covered)' = '$(qemu_field efidebug-ours COVERAGE-MEMMAP 1 descriptors)' ] && [ '$(qemu_field efidebug-ours COVERAGE-MEMMAP 1 descriptors)' -gt 0 ]" \
-		"efi=debug: the table covers all $(qemu_field efidebug-ours COVERAGE-MEMMAP 1 descriptors) Boot Code/Data descriptors of the firmware map"
-	res_stock=$(qemu_field efidebug-stock BSCOUNT 2 reserved)
-	res_ours=$(qemu_field efidebug-ours BSCOUNT 2 reserved)
-	tap_ok "[ '${res_stock:-0}' -gt 0 ]" \
-		"stock after efi=debug keeps $(( ${res_stock:-0} * 4 / 1024 )) MiB of boot-services memory PG_reserved"
+	tap_check "efi=debug: the table covers all $(qemu_field efidebug-ours COVERAGE-MEMMAP 1 descriptors) Boot Code/Data descriptors of the firmware map" \
+		all_covered efidebug-ours 1 COVERAGE-MEMMAP
+	leak_stock=$(qemu_field efidebug-stock BSCOUNT 2 unexplained)
+	tap_check "stock after efi=debug keeps $(( ${leak_stock:-0} * 4 / 1024 )) MiB of boot-services memory PG_reserved with no owner" \
+		positive "$leak_stock" "stock unexplained"
 	firmware_view efidebug-ours 2
-	tap_ok "[ '$(qemu_field efidebug-ours BSTABLE 2 reclaimed_kib)' -gt 0 ] && [ '$(qemu_field efidebug-ours BSTABLE 2 unexplained)' = 0 ]" \
-		"ours after efi=debug reclaims $(( $(qemu_field efidebug-ours BSTABLE 2 reclaimed_kib) / 1024 )) MiB; PG_reserved there only its own $(qemu_field efidebug-ours BSTABLE 2 own) pages"
-	qemu_lines efidebug-ours OWN 2 | sed 's/^/#   own reservation in a reclaimed range: /'
-	tap_ok "[ '$(qemu_field efidebug-ours BSTABLE 2 kept_kib)' -le '$(qemu_field table-chain BSTABLE 1 kept_kib)' ]" \
-		"ours after efi=debug keeps $(qemu_field efidebug-ours BSTABLE 2 kept_kib) KiB, no more than a plain boot keeps ($(qemu_field table-chain BSTABLE 1 kept_kib) KiB)"
-	local diff=$(( $(qemu_field table-chain MEMINFO 2 MemTotal) - $(qemu_field efidebug-ours MEMINFO 2 MemTotal) ))
-	tap_ok "[ ${diff#-} -le $MEMTOTAL_MARGIN_KIB ]" \
-		"ours after efi=debug: MemTotal within $MEMTOTAL_MARGIN_KIB KiB of ours after a plain boot ($diff KiB)"
-	res_ours=$(qemu_field efidebug-ours BSCOUNT 2 reserved)
-	echo "# PG_reserved pages of generation 1's ranges in generation 2: stock=$res_stock ours=$res_ours (ours: all its own)"
+	tap_check "ours after efi=debug reclaims $(( $(qemu_field efidebug-ours BSTABLE 2 reclaimed_kib) / 1024 )) MiB; PG_reserved there only what its allow-list explains ($(qemu_field efidebug-ours BSCOUNT 2 allowed) pages)" \
+		reclaims_all
+	qemu_lines efidebug-ours ALLOW 2 | sed 's/^/#   allowed owner in generation 1'"'"'s ranges: /'
+	tap_check "ours after efi=debug keeps $(qemu_field efidebug-ours BSTABLE 2 kept_kib) KiB, no more than a plain boot keeps ($(qemu_field table-chain BSTABLE 1 kept_kib) KiB)" \
+		keeps_no_more "$(qemu_field efidebug-ours BSTABLE 2 kept_kib)" "$(qemu_field table-chain BSTABLE 1 kept_kib)"
+	tap_check "ours after efi=debug: MemTotal within $MEMTOTAL_MARGIN_KIB KiB of ours after a plain boot" \
+		within "$(qemu_field table-chain MEMINFO 2 MemTotal)" "$(qemu_field efidebug-ours MEMINFO 2 MemTotal)" \
+		$MEMTOTAL_MARGIN_KIB MemTotal
+}
+
+# refused BOOT GEN RULE: kexec refused the table, "rc msg" of it
+refused_line()
+{
+	qemu_markers "$1" | sed -n "s/^REFUSED gen=$2 rule=$3 rc=\([0-9]*\) msg=.*rejected: \(.*\)/\1 \2/p"
+}
+
+kexec_refused()
+{
+	[ -n "$1" ] && [ "${1%% *}" != 0 ]
+}
+
+# the next kernel rejects it with one line naming the rule
+next_rejects()
+{
+	local b=$1 gen=$2 msg=$3
+
+	[ "$(dmesg_count "$b" "$gen" 'Ignoring the inherited boot services range table')" = 1 ] &&
+		qemu_lines "$b" DMESG "$gen" | grep -qF "range table: $msg"
+}
+
+keeps_all()
+{
+	[ "$(qemu_field "$1" BSTABLE "$2" flags)" = 0x2 ] &&
+		[ "$(qemu_field "$1" BSTABLE "$2" freed_kib)$(qemu_field "$1" BSTABLE "$2" reclaimed_kib)" = 00 ]
 }
 
 malformed_tables()
 {
-	local b=bad-tables rules n gen rule refused ignored
+	local b=bad-tables rules n gen rule refused
 
 	rules=$("${GUEST_BIN:?}/bstable" rules | tr '\n' ',')
 	n=$(echo "$rules" | tr ',' '\n' | grep -c .)
 	boot $b ours t.mode=kexec t.hops="$n" t.bad="${rules%,}"
 	gen=1
 	for rule in $(echo "$rules" | tr ',' ' '); do
-		refused=$(qemu_markers $b | sed -n "s/^REFUSED gen=$gen rule=$rule rc=\([0-9]*\) msg=.*rejected: \(.*\)/\1 \2/p")
-		tap_ok "[ -n '$refused' ] && [ '${refused%% *}' != 0 ]" \
-			"$rule: kexec refuses the table without --efi-ranges-unchecked: ${refused#* }"
-		ignored=$(qemu_lines $b DMESG $((gen + 1)) | grep -c 'Ignoring the inherited boot services range table' || true)
-		tap_ok "[ '$ignored' = 1 ] && qemu_lines $b DMESG $((gen + 1)) | grep -q 'range table: ${refused#* }\$'" \
-			"$rule: the next kernel rejects it with one line naming the rule"
-		tap_ok "[ '$(qemu_field $b BSTABLE $((gen + 1)) flags)' = 0x2 ] && [ '$(qemu_field $b BSTABLE $((gen + 1)) freed_kib)$(qemu_field $b BSTABLE $((gen + 1)) reclaimed_kib)' = 00 ]" \
-			"$rule: the next kernel boots, keeps what it was handed and frees nothing"
+		refused=$(refused_line $b $gen "$rule")
+		tap_check "$rule: kexec refuses the table without --efi-ranges-unchecked: ${refused#* }" \
+			kexec_refused "$refused"
+		tap_check "$rule: the next kernel rejects it with one line naming the rule" \
+			next_rejects $b $((gen + 1)) "${refused#* }"
+		tap_check "$rule: the next kernel boots, keeps what it was handed and frees nothing" \
+			keeps_all $b $((gen + 1))
 		gen=$((gen + 1))
 	done
 }
@@ -153,10 +241,10 @@ firmware_table_in_freed_memory()
 	local b=freed-memattr
 
 	boot $b ours t.mode=kexec t.hops=1 t.free=firmware:memattr
-	tap_ok "qemu_lines $b DMESG 2 | grep -q '(MEMATTR=0x[0-9a-f]* unusable)'" \
-		"a Memory Attributes table in memory a predecessor freed is unusable, as the config table line says"
-	tap_ok "! qemu_lines $b DMESG 2 | grep -q 'Unexpected EFI Memory Attributes'" \
-		"and is not parsed"
+	tap_check "a Memory Attributes table in memory a predecessor freed is unusable, as the config table line says" \
+		dmesg_has $b 2 '(MEMATTR=0x[0-9a-f]* unusable)'
+	tap_check "and is not parsed" \
+		[ "$(dmesg_count $b 2 'Unexpected EFI Memory Attributes')" = 0 ]
 }
 
 # A setup_data node of length 0: nothing to map (early_memremap() of 0
@@ -166,10 +254,10 @@ empty_table()
 	local b=empty-table
 
 	boot $b ours t.mode=kexec t.hops=1 t.empty=1 t.next=panic_on_warn=1
-	tap_ok "[ \"\$(qemu_lines $b DMESG 2 | grep -c 'Ignoring the inherited boot services range table: shorter than its header\$')\" = 1 ]" \
-		"an empty table is rejected before it is mapped, with one line naming the rule"
-	tap_ok "[ '$(qemu_field $b BSTABLE 2 flags)' = 0x2 ] && [ '$(qemu_field $b CONSOLE 2 clean)' = yes ]" \
-		"and the next kernel, under panic_on_warn=1, boots clean and keeps what it was handed"
+	tap_check "an empty table is rejected before it is mapped, with one line naming the rule" \
+		[ "$(dmesg_count $b 2 'Ignoring the inherited boot services range table: shorter than its header$')" = 1 ]
+	tap_check "and the next kernel, under panic_on_warn=1, boots clean and keeps what it was handed" \
+		[ "$(qemu_field $b BSTABLE 2 flags) $(qemu_field $b CONSOLE 2 clean)" = "0x2 yes" ]
 }
 
 # kexec_file puts setup_data at the top of RAM: a successor booted with
@@ -184,8 +272,8 @@ successor_with_mem_below_setup_data()
 	shift
 	boot $b ours t.mode=kexec t.hops=1 t.kx=s t.next=mem=320M "$@"
 	line=$(qemu_lines $b DMESG 2 | grep -o '[A-Za-z]* the inherited boot services range table.*\|Inherited boot services range table.*' | head -n 1)
-	tap_ok "echo '$line' | grep -q '^Inherited' && [ '$(qemu_field $b CONSOLE 2 clean)' = yes ]" \
-		"kexec -s -l${*:+ after $*} into a kernel booted with mem=320M: it boots clean and honours the table: ${line:-no table line}"
+	tap_check "kexec -s -l${*:+ after $*} into a kernel booted with mem=320M: it boots clean and honours the table: ${line:-no table line}" \
+		[ "${line%% *} $(qemu_field $b CONSOLE 2 clean)" = "Inherited yes" ]
 }
 
 first_boot_and_kexec_file

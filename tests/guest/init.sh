@@ -104,15 +104,18 @@ count_pages()
 	fi
 }
 
-# sha256 of the kept firmware-owned ranges, read through /dev/mem
+# sha256 of the kept firmware-owned ranges, read through /dev/mem, and
+# how many bytes were read: a failed read hashes the same every time
 hash_firmware_ranges()
 {
 	local start pages reason
 
 	while read -r _ _ start pages reason; do
-		echo "T: FWHASH $start $pages $reason $(dd if=/dev/mem bs=4096 \
-			skip=$((start / 4096)) count="$pages" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+		dd if=/dev/mem of=/tmp/fwrange bs=4096 skip=$((start / 4096)) \
+			count="$pages" 2>/dev/null
+		echo "T: FWHASH $start $pages $reason $(sha256sum </tmp/fwrange | cut -d' ' -f1) bytes=$(wc -c </tmp/fwrange)"
 	done
+	rm -f /tmp/fwrange
 }
 
 # Pages each NUMA node's zones manage, "0:N,1:M"
