@@ -21,8 +21,10 @@ all: $(GUEST_PROGS)
 $(GUEST_BIN)/%: tests/guest/%.c tests/guest/kpageflags.h $(RULES) \
 		$(wildcard include/*.h shim/*/*.h)
 	@mkdir -p $(GUEST_BIN)
-	$(CC) $(GUEST_CFLAGS) -o $@ $< $(RULES_DIR)/bs_ranges.c
+	$(CC) $(GUEST_CFLAGS) -o $@.tmp $< $(RULES_DIR)/bs_ranges.c
+	mv $@.tmp $@
 
 $(GUEST_BIN)/bench_table: tests/host/bench_table.c $(RULES) $(wildcard include/*.h shim/*/*.h)
 	@mkdir -p $(GUEST_BIN)
-	$(CC) $(GUEST_CFLAGS) -o $@ $< $(RULES_DIR)/bs_ranges.c
+	$(CC) $(GUEST_CFLAGS) -o $@.tmp $< $(RULES_DIR)/bs_ranges.c
+	mv $@.tmp $@

@@ -31,25 +31,29 @@ all: $(HOST_BIN)/bs_ranges_test $(HOST_BIN)/efi_ranges_test $(HOST_BIN)/fuzz_tab
 $(HOST_BIN)/bs_ranges_test: tests/host/kunit_main.c tests/host/kunit/test.h \
 		$(RULES) $(RULES_DIR)/bs_ranges_test.c $(wildcard shim/*/*.h include/*.h)
 	@mkdir -p $(HOST_BIN)
-	$(CC) $(HOST_CFLAGS) -Itests/host -o $@ tests/host/kunit_main.c \
+	$(CC) $(HOST_CFLAGS) -Itests/host -o $@.tmp tests/host/kunit_main.c \
 		$(RULES_DIR)/bs_ranges.c $(RULES_DIR)/bs_ranges_test.c
+	mv $@.tmp $@
 
 # zlib's crc32() seals the test's tables: the reference the format names.
 # kexec-tools' mem_regions.c compares int with unsigned: no -Wsign-compare.
 $(HOST_BIN)/efi_ranges_test: tests/host/efi_ranges_test.c $(KEXEC_UNIT) $(KEXEC_HEADERS)
 	@mkdir -p $(HOST_BIN)
-	$(CC) $(HOST_FLAGS) -Wno-sign-compare $(KEXEC_CFLAGS) -o $@ \
+	$(CC) $(HOST_FLAGS) -Wno-sign-compare $(KEXEC_CFLAGS) -o $@.tmp \
 		tests/host/efi_ranges_test.c $(KEXEC_UNIT) -lz
+	mv $@.tmp $@
 
 # The kernel's rules and kexec-tools' in one program, to compare them
 $(HOST_BIN)/fuzz_table: tests/host/fuzz_table.c $(KEXEC_UNIT) $(KEXEC_HEADERS) \
 		$(RULES) $(wildcard shim/*/*.h include/*.h)
 	@mkdir -p $(HOST_BIN)
 	$(FUZZ_CC) -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined \
-		-Ishim -Iinclude -I$(RULES_DIR) $(KEXEC_CFLAGS) -o $@ \
+		-Ishim -Iinclude -I$(RULES_DIR) $(KEXEC_CFLAGS) -o $@.tmp \
 		tests/host/fuzz_table.c $(RULES_DIR)/bs_ranges.c $(KEXEC_UNIT)
+	mv $@.tmp $@
 
 $(HOST_BIN)/bench_table: tests/host/bench_table.c $(RULES) $(wildcard shim/*/*.h include/*.h)
 	@mkdir -p $(HOST_BIN)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Ishim -Iinclude -I$(RULES_DIR) -o $@ \
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Ishim -Iinclude -I$(RULES_DIR) -o $@.tmp \
 		tests/host/bench_table.c $(RULES_DIR)/bs_ranges.c
+	mv $@.tmp $@

@@ -86,7 +86,8 @@ ifeq ($(mutant),)
 $(IMAGES)/bzImage-$(VARIANT): $(OUT)/.built
 	mkdir -p $(IMAGES)
 	cp $(OUT)/arch/x86/boot/bzImage $@.tmp && mv $@.tmp $@
-	cp $(OUT)/System.map $(IMAGES)/System.map-$(VARIANT)
+	cp $(OUT)/System.map $(IMAGES)/System.map-$(VARIANT).tmp && \
+		mv $(IMAGES)/System.map-$(VARIANT).tmp $(IMAGES)/System.map-$(VARIANT)
 	@echo "kernel: $(VARIANT) -> $@"
 else
 # Every mutant is built in one tree, MDIR/src: a hard-linked copy of ours'

@@ -48,5 +48,5 @@ endif
 
 $(IMAGES)/kexec-$(KEXEC_VARIANT): $(XDIR)/.built
 	mkdir -p $(IMAGES)
-	cp $(XDIR)/src/build/sbin/kexec $@
+	cp $(XDIR)/src/build/sbin/kexec $@.tmp && mv $@.tmp $@
 	@echo "kexec-tools: $(KEXEC_VARIANT) -> $@"

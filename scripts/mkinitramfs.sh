@@ -10,7 +10,10 @@ set -eu
 kernel=$1 guest_bin=$2 kexec_ours=$3 kexec_stock=$4 out=$5
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+# the image is written beside OUT under a name of its own, then renamed
+# over OUT: a test reading OUT meanwhile sees the old image or the new
+tmp=$(mktemp "$out.XXXXXX")
+trap 'rm -rf "$root" "$tmp"' EXIT
 
 copy_with_libs()
 {
@@ -45,8 +48,9 @@ pack()
 {
 	find "$root" -exec touch -h -d @0 {} +
 	(cd "$root" && find . | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -n -6 >"$out.tmp"
-	mv "$out.tmp" "$out"
+		cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -n -6 >"$tmp"
+	chmod 644 "$tmp"
+	mv "$tmp" "$out"
 }
 
 populate
