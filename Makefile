@@ -12,15 +12,27 @@ endif
 
 export CACHE
 
+# The cache is shared by every clone on the machine: each recipe line that
+# writes into it runs as $(LOCKED) CMD, under flock on CACHE_LOCK (at most
+# CACHE_LOCK_WAIT seconds to get it).  The lock is passed down, not taken
+# twice: CMD and the makes it starts see CACHE_LOCK_HELD and lock nothing
+# (a second flock of the same file would wait for the first for ever).
+# The tests read the cache unlocked: every file in images/, guest-bin/ and
+# host-bin/ is published whole, by a rename.
+CACHE_LOCK := $(CACHE)/.build.lock
+CACHE_LOCK_WAIT ?= 3600
+LOCKED = $(if $(CACHE_LOCK_HELD),,mkdir -p $(CACHE) && \
+	flock -o -w $(CACHE_LOCK_WAIT) $(CACHE_LOCK)) env CACHE_LOCK_HELD=1
+
 .PHONY: deps kernel kernels
 deps:
-	@scripts/deps.sh $(CACHE)/dl
+	@$(LOCKED) scripts/deps.sh $(CACHE)/dl
 
 kernel: deps
-	@$(KERNEL_MK) VARIANT=$(KERNEL)
+	@$(LOCKED) $(KERNEL_MK) VARIANT=$(KERNEL)
 
 kernels: deps
-	@for v in $(KERNELS); do $(KERNEL_MK) VARIANT=$$v || exit 1; done
+	@for v in $(KERNELS); do $(LOCKED) $(KERNEL_MK) VARIANT=$$v || exit 1; done
 
 # The kernel series as a git branch over the pristine source, to edit it
 # with git rebase -i, and back: docs/development.md
@@ -57,57 +69,66 @@ KEXEC_SRC = $(shell $(MAKE) --no-print-directory -s -f mk/kexec-tools.mk \
 HOST_BIN := $(CACHE)/host-bin
 
 guest: deps
-	@$(KERNEL_MK) VARIANT=ours patched
-	@$(MAKE) --no-print-directory -f mk/guest.mk RULES_DIR=$(RULES_DIR)
+	@$(LOCKED) $(KERNEL_MK) VARIANT=ours patched
+	@$(LOCKED) $(MAKE) --no-print-directory -f mk/guest.mk RULES_DIR=$(RULES_DIR)
 
 kexec-tools: deps
-	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=stock
-	@$(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=ours
+	@$(LOCKED) $(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=stock
+	@$(LOCKED) $(MAKE) --no-print-directory -f mk/kexec-tools.mk KEXEC_VARIANT=ours
 
 # The test initramfs of one kernel variant: it carries that kernel, to
 # kexec into.
 initramfs: kernel kexec-tools guest
-	scripts/mkinitramfs.sh $(IMAGES)/bzImage-$(KERNEL) $(GUEST_BIN) \
+	$(LOCKED) scripts/mkinitramfs.sh $(IMAGES)/bzImage-$(KERNEL) $(GUEST_BIN) \
 		$(IMAGES)/kexec-ours $(IMAGES)/kexec-stock \
 		$(IMAGES)/initramfs-$(KERNEL).cpio.gz
 	@echo "initramfs: $(KERNEL) -> $(IMAGES)/initramfs-$(KERNEL).cpio.gz"
 
 images:
 	@for v in $(KERNELS); do \
-		$(MAKE) --no-print-directory initramfs KERNEL=$$v || exit 1; done
+		$(LOCKED) $(MAKE) --no-print-directory initramfs KERNEL=$$v || exit 1; done
 
 .PHONY: host-tests
 host-tests: kexec-tools
-	@$(KERNEL_MK) VARIANT=ours patched
-	@$(MAKE) --no-print-directory -f mk/host-tests.mk RULES_DIR=$(RULES_DIR) \
+	@$(LOCKED) $(KERNEL_MK) VARIANT=ours patched
+	@$(LOCKED) $(MAKE) --no-print-directory -f mk/host-tests.mk RULES_DIR=$(RULES_DIR) \
 		KEXEC_SRC=$(KEXEC_SRC)
 
 RUNS ?= runs
 SUITES ?= tests/patches.sh tests/kexec-series.sh tests/docs-figures.sh tests/host-unit.sh tests/boot-smoke.sh tests/numa.sh tests/kernel-table.sh \
 	tests/kexec-tools.sh tests/loop-can-fail.sh \
-	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s
+	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s tests/harness.sh
 HOPS ?= 100
 FUZZ_SECONDS ?= 60
 
-.PHONY: check demo
+# new_run_dir NAME: a run directory of its own, RUNS/DATE-NAME.XXXXXX
+new_run_dir = $$(mkdir -p $(RUNS) && mktemp -d $(RUNS)/$$(date +%Y%m%d-%H%M%S)-$(1).XXXXXX)
+RUN_SUITES = GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
+	tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
+
+# make suites: the suites alone, on what the cache holds (tests/harness.sh
+# kills it as a user would kill make check)
+.PHONY: check suites demo
 check: images host-tests
-	@GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
-		FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
-		tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
+	@$(RUN_SUITES)
+
+suites:
+	@$(RUN_SUITES)
 
 # The table parser under libFuzzer for as long as asked: make fuzz FUZZ_SECONDS=3600
 .PHONY: fuzz
 fuzz: host-tests
 	@HOST_BIN=$(HOST_BIN) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
-		SKIP_UNIT=1 tests/host-unit.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-fuzz $(IMAGES)
+		SKIP_UNIT=1 tests/host-unit.sh $(call new_run_dir,fuzz) $(IMAGES)
 
 demo: images
-	@tests/demo.sh $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-demo $(IMAGES) $(KERNEL)
+	@tests/demo.sh $(call new_run_dir,demo) $(IMAGES) $(KERNEL)
 
 # The figures, in one run: docs/results.md and the raw CSVs
 .PHONY: bench
 bench: images host-tests
-	@dir=$(RUNS)/$(shell date +%Y%m%d-%H%M%S)-bench; \
+	@dir=$(call new_run_dir,bench); \
 	HOST_BIN=$(HOST_BIN) tests/bench.sh $$dir $(IMAGES) && cp $$dir/results.md docs/results.md && \
 	echo "bench: docs/results.md, raw figures in $$dir"
 
@@ -117,12 +138,12 @@ bench: images host-tests
 # (file names in tests/mutants/ without .patch): only these
 .PHONY: mutants
 mutants: images
-	@$(MAKE) --no-print-directory -f mk/mutants.mk
-	@mkdir -p $(RUNS) && dir=$$(mktemp -d $(RUNS)/$(shell date +%Y%m%d-%H%M%S)-mutants.XXXX) && \
+	@$(LOCKED) $(MAKE) --no-print-directory -f mk/mutants.mk
+	@dir=$(call new_run_dir,mutants) && \
 	GUEST_BIN=$(GUEST_BIN) tests/mutants.sh -d docs/testing.md $$dir $(IMAGES) $(MUTANTS)
 
 # The kexec loop for as long as asked: make soak HOPS=100
 .PHONY: soak
 soak: images
-	@dir=$(RUNS)/$(shell date +%Y%m%d-%H%M%S)-soak; mkdir -p $$dir; \
+	@dir=$(call new_run_dir,soak); \
 	bash -o pipefail -c "tests/kexec-loop.sh -n $(HOPS) -k $(KERNEL) $$dir $(IMAGES) | tee $$dir/kexec-loop.tap"
