@@ -84,14 +84,16 @@ qemu_fail()
 }
 
 # The boot in progress: the timeout around QEMU, the perl reading its
-# console, QEMU's pidfile; empty between boots
+# console, QEMU's pidfile, the files to remove after it; empty between
+# boots
 QEMU_JOB_TIMEOUT=""
 QEMU_JOB_PERL=""
 QEMU_JOB_PIDFILE=""
+QEMU_JOB_TEMP=()
 
 # qemu_stop: end the boot in progress, if any: SIGTERM to QEMU and to the
 # timeout around it (which passes it on, and SIGKILLs QEMU
-# QEMU_KILL_AFTER seconds later), then reap both bounded.
+# QEMU_KILL_AFTER seconds later), reap both bounded, remove its files.
 qemu_stop()
 {
 	local qpid
@@ -104,6 +106,7 @@ qemu_stop()
 	fi
 	wait_pid "$QEMU_JOB_TIMEOUT" $((QEMU_KILL_AFTER + 1)) || true
 	wait_pid "$QEMU_JOB_PERL" "$QEMU_KILL_AFTER" || true
+	rm -f "${QEMU_JOB_TEMP[@]}"
 	QEMU_JOB_TIMEOUT=""
 }
 
@@ -111,7 +114,10 @@ qemu_trap()
 {
 	local sig=$1
 
-	trap - EXIT INT TERM
+	# a second signal (run-all signals the suite's process group, and
+	# its timeout passes the signal on) must not cut qemu_stop short
+	trap '' INT TERM
+	trap - EXIT
 	qemu_stop
 	case $sig in
 	INT)	exit 130 ;;
@@ -143,6 +149,7 @@ qemu_boot()
 		<"$fifo" >>"$log" &
 	QEMU_JOB_PERL=$!
 	QEMU_JOB_PIDFILE=$pidfile
+	QEMU_JOB_TEMP=("$vars" "$fifo" "$pidfile")
 	timeout -k "$QEMU_KILL_AFTER" $((QEMU_TIMEOUT + QEMU_KILL_AFTER)) \
 		qemu-system-x86_64 -machine q35 -m "$mem" -smp "$QEMU_SMP" \
 		-nodefaults -no-reboot -display none -pidfile "$pidfile" \
@@ -162,7 +169,6 @@ qemu_boot()
 	qpid=$(cat "$pidfile" 2>/dev/null || true)
 	if [ -z "$qpid" ]; then
 		qemu_stop
-		rm -f "$vars" "$fifo"
 		qemu_fail "$name" "QEMU did not start"
 		return 1
 	fi
@@ -185,7 +191,7 @@ qemu_boot()
 	# QEMU has exited, or is stopped here; either way the waits in
 	# qemu_stop are bounded
 	qemu_stop
-	rm -f "$vars" "$pidfile" "$fifo" "$RUN_DIR/$name.markers"
+	rm -f "$RUN_DIR/$name.markers"
 	echo "# $name: QEMU ran $(($(date +%s) - start))s" >>"$log"
 	qemu_markers "$name" >"$RUN_DIR/$name.markers.tmp"
 	mv "$RUN_DIR/$name.markers.tmp" "$RUN_DIR/$name.markers"

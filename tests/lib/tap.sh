@@ -11,10 +11,11 @@
 # tap_ok COND DESCRIPTION	(old) COND is evaluated by the shell: a
 #			value in COND is code; use tap_check
 # tap_int NAME VALUE [MIN]
-#			fails, naming NAME, unless VALUE is an integer (and
-#			at least MIN): a field missing from a guest line
-#			fails the test point that uses it instead of
-#			aborting the suite (set -e, arithmetic on empty)
+#			fails, naming NAME, unless VALUE is an integer
+#			(decimal or 0x hex; at least MIN if given): a
+#			field missing from a guest line fails the test
+#			point that uses it instead of aborting the suite
+#			(set -e, arithmetic on an empty value)
 # tap_pass DESCRIPTION / tap_fail DESCRIPTION
 # tap_done			plan line and exit status (0 only with no
 #				failure and at least one pass)
@@ -51,13 +52,9 @@ tap_check()
 
 tap_int()
 {
-	case $2 in
-	''|-|*[!0-9-]*|?*-*)
-		echo "missing field $1 (read '$2')"
-		return 1
-		;;
-	esac
-	[ -z "${3:-}" ] || [ "$2" -ge "$3" ] || { echo "$1 is $2, less than $3"; return 1; }
+	[[ $2 =~ ^-?([0-9]+|0x[0-9a-fA-F]+)$ ]] ||
+		{ echo "missing field $1 (read '$2')"; return 1; }
+	[ -z "${3:-}" ] || (($2 >= $3)) || { echo "$1 is $2, less than $3"; return 1; }
 }
 
 tap_ok()
