@@ -10,7 +10,8 @@
 # And two clones that build into one cache at once take turns (the lock).
 #
 # Usage: tests/harness.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
-#        tests/harness.sh -b RUN_DIR IMAGES_DIR  one report boot of ours
+#        tests/harness.sh -b RUN_DIR IMAGES_DIR  the boot it kills
+#   CACHE: the build cache (the Makefile exports it)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -128,7 +129,7 @@ lock_race()
 	local dir=$RUN_DIR/lock c src prog pids="" n=0 built=0 rc=0
 
 	rm -rf "$dir" && mkdir -p "$dir/cache"
-	ln -s "${CACHE:?}/dl" "${CACHE:?}/kernel" "$dir/cache/"
+	ln -s "$CACHE/dl" "$CACHE/kernel" "$dir/cache/"
 	for c in a b; do
 		git clone -q "$top" "$dir/$c"
 		# the tree under test, not its last commit
@@ -171,6 +172,8 @@ fi
 [ $# = 2 ] || usage
 RUN_DIR=$(mkdir -p "$1/harness" && cd "$1/harness" && pwd)
 IMAGES=$2
+# the build cache, as the Makefile names it
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/efi-ranges}
 for how in int-group term-group term-run-all; do
 	kill_run $how
 done
