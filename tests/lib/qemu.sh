@@ -99,10 +99,11 @@ qemu_stop()
 	local qpid
 
 	[ -n "$QEMU_JOB_TIMEOUT" ] || return 0
+	# either may have exited meanwhile: a failed kill is no error
 	if kill -0 "$QEMU_JOB_TIMEOUT" 2>/dev/null; then
 		qpid=$(cat "$QEMU_JOB_PIDFILE" 2>/dev/null || true)
-		[ -n "$qpid" ] && kill "$qpid" 2>/dev/null
-		kill "$QEMU_JOB_TIMEOUT" 2>/dev/null
+		[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true
+		kill "$QEMU_JOB_TIMEOUT" 2>/dev/null || true
 	fi
 	wait_pid "$QEMU_JOB_TIMEOUT" $((QEMU_KILL_AFTER + 1)) || true
 	wait_pid "$QEMU_JOB_PERL" "$QEMU_KILL_AFTER" || true

@@ -12,7 +12,7 @@ wait_pid()
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid" 2>/dev/null || true; }
 	# bounded: PID has exited, or has just been sent SIGKILL
 	wait "$pid"
 }
