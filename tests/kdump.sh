@@ -138,7 +138,7 @@ main()
 	# the capture kernel is the last generation
 	QEMU_TIMEOUT=$((180 + 60 * HOP)) qemu_boot $NAME "$IMAGES/bzImage-$KERNEL" \
 		"$IMAGES/initramfs-$KERNEL.cpio.gz" "$MEM" \
-		"console=ttyS0 memblock=debug log_buf_len=8M crashkernel=$CRASHKERNEL t.mode=kexec t.hops=$HOP t.then=kdump t.kdump=$METHOD" \
+		"console=ttyS0 memblock=debug crashkernel=$CRASHKERNEL t.mode=kexec t.hops=$HOP t.then=kdump t.kdump=$METHOD" \
 		"$capture" || ok=0
 	tap_check "$what: the capture kernel ran and powered off" [ "$ok" = 1 ]
 	tap_check "$what: generation $crashed loaded the capture kernel" \

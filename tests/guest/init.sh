@@ -312,6 +312,8 @@ do_kdump()
 	fi
 	sync
 	echo "T: CRASH gen=$GEN method=${opt#-} loaded=$(cat /sys/kernel/kexec_crash_loaded)$(meminfo) uptime=$(uptime_s)"
+	# a panic drops what the UART has not sent yet: the CRASH line once
+	sleep 1
 	echo c >/proc/sysrq-trigger
 	sleep 10
 	echo "T: KDUMP-FAIL gen=$GEN (still alive after sysrq-c)"

@@ -8,8 +8,6 @@
 #			quoted with printf %q, then what CMD printed, as
 #			diagnostics.  A condition of several tests is a
 #			small named function of the suite.
-# tap_ok COND DESCRIPTION	(old) COND is evaluated by the shell: a
-#			value in COND is code; use tap_check
 # tap_int NAME VALUE [MIN]
 #			fails, naming NAME, unless VALUE is an integer
 #			(decimal or 0x hex; at least MIN if given): a
@@ -57,18 +55,6 @@ tap_int()
 	[ -z "${3:-}" ] || (($2 >= $3)) || { echo "$1 is $2, less than $3"; return 1; }
 }
 
-tap_ok()
-{
-	local cond=$1
-
-	shift
-	if eval "$cond"; then
-		tap_pass "$*"
-	else
-		tap_fail "$*"
-		echo "#   failed: $cond"
-	fi
-}
 
 tap_done()
 {
