@@ -72,27 +72,44 @@ failed_points()
 	sed -n 's/^ *not ok \([0-9]*\).*/\1/p' "$1" 2>/dev/null || true
 }
 
+# first_failure TAP KNOWN: the first "not ok" line of TAP whose test point
+# is not one of KNOWN (numbers joined by "|"; empty: none)
+first_failure()
+{
+	grep '^ *not ok' "$1" | sed 's/^ *//' |
+		grep -v -E "^not ok (${2:-x}) " | head -n 1
+}
+
 # run_suite DIR IMAGES SUITE [OPTION...]: run one suite in its own run
 # directory DIR/<run_name>, its TAP beside it (.tap, stderr in .err);
 # print its first "not ok" line of a test point the control passed, or,
-# for a suite that failed without one, how it ended; nothing otherwise
+# for a suite that failed without one, how it ended; nothing otherwise.
+# A mutant's suite is stopped at that line (TERM to its process group:
+# qemu_boot's trap stops the guest); the control runs to the end.
 run_suite()
 {
-	local dir=$1 images=$2 run known rc=0
+	local dir=$1 images=$2 run known="" pid failed="" rc=0
 
 	shift 2
 	run=$dir/$(run_name "$@")
 	mkdir -p "$run"
-	"$here/../$1" "${@:2}" "$run" "$images" >"$run.tap" 2>"$run.err" || rc=$?
-	grep '^ *not ok' "$run.tap" | sed 's/^ *//' >"$run.failed" || true
-	known=$(failed_points "$RUN_DIR/control/$(run_name "$@").tap" | paste -sd'|' -)
-	if [ "$dir" != "$RUN_DIR/control" ] && [ -n "$known" ]; then
-		grep -v -E "^not ok ($known) " "$run.failed" | head -n 1
-		return 0
-	fi
-	if [ -s "$run.failed" ]; then
-		head -n 1 "$run.failed"
-	elif [ "$rc" != 0 ]; then
+	[ "$dir" = "$RUN_DIR/control" ] ||
+		known=$(failed_points "$RUN_DIR/control/$(run_name "$@").tap" | paste -sd'|' -)
+	setsid "$here/../$1" "${@:2}" "$run" "$images" >"$run.tap" 2>"$run.err" &
+	pid=$!
+	while [ "$dir" != "$RUN_DIR/control" ] && kill -0 "$pid" 2>/dev/null; do
+		failed=$(first_failure "$run.tap" "$known")
+		if [ -n "$failed" ]; then
+			kill -TERM -- "-$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 2
+	done
+	wait "$pid" || rc=$?
+	failed=$(first_failure "$run.tap" "$known")
+	if [ -n "$failed" ]; then
+		echo "$failed"
+	elif [ "$rc" != 0 ] && [ -z "$known" ]; then
 		echo "exit status $rc without a not ok line ($run.err)"
 	fi
 }
