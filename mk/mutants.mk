@@ -5,6 +5,11 @@
 # initramfs pairs it with ours' other half, as scripts/mkinitramfs.sh packs
 # every variant's.  Called from the Makefile after `images'.
 
+# CACHE comes from the Makefile; without it every path would start at /
+ifeq ($(CACHE),)
+$(error CACHE is not set: run make mutants)
+endif
+
 IMAGES := $(CACHE)/images
 GUEST_BIN ?= $(CACHE)/guest-bin
 # MUTANTS=NAME...: only these
