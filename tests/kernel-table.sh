@@ -96,6 +96,8 @@ first_boot_and_kexec_file()
 		dmesg_has $b 1 'efi_bs_ranges: pass:[1-9][0-9]* fail:0'
 	tap_check "generation 1: 0 pages PG_reserved in the $(qemu_field $b BSCOUNT 1 pages) pages of the ranges it freed" \
 		is_zero "$(qemu_field $b BSCOUNT 1 reserved)" "reserved pages"
+	tap_check "generations 1 and 2: the table frees nothing below 1 MiB ($(qemu_field $b BSTABLE 1 below_1m_freed_kib), $(qemu_field $b BSTABLE 2 below_1m_freed_kib) KiB)" \
+		[ "$(qemu_field $b BSTABLE 1 below_1m_freed_kib) $(qemu_field $b BSTABLE 2 below_1m_freed_kib)" = "0 0" ]
 	tap_check "generation 1: the table covers all $(qemu_field $b COVERAGE 1 descriptors) boot-services ranges efi_reserve_boot_services() reserved" \
 		all_covered $b 1 COVERAGE
 	tap_check "generation 1: the summary line's totals (freed kept reclaimed: $(summary $b 1)) equal the table's" \

@@ -12,10 +12,11 @@
 #     each read whole through /dev/mem
 #   4 table continuity: generation = hop + 1, the same firmware ranges,
 #     and the kernel accepted its predecessor's table (CRC and rules)
-#   5 table totals: as many entries, as much freed and as much in all as
-#     generation 1's table, nothing moved between freed and kept or
-#     reclaimed, and nothing kept again: kept KiB as the predecessor's
-#     (after an efi=debug generation 1, hop 1 may only lower it)
+#   5 table totals: nothing below 1 MiB freed; as many entries, as much
+#     freed and as much in all as generation 1's table, nothing moved
+#     between freed and kept or reclaimed, and nothing kept again: kept
+#     KiB as the predecessor's (after an efi=debug generation 1, hop 1
+#     may only lower it)
 #   6 no drift: MemTotal and free memory (MemFree and the per-CPU lists)
 #     within a bound, both ways, of the reference generation: 1, or 2
 #     after an efi=debug generation 1, whose hop 1 must instead gain what
@@ -145,7 +146,8 @@ table_totals()
 	local gen=$1 prev=$(($1 - 1)) kept kept_prev
 
 	table_kib 1 && table_kib $prev && table_kib "$gen" || return 1
-	within "$(field BSTABLE "$gen" entries)" "$(field BSTABLE 1 entries)" 0 entries &&
+	is_zero "$(field BSTABLE "$gen" below_1m_freed_kib)" "KiB freed below 1 MiB" &&
+		within "$(field BSTABLE "$gen" entries)" "$(field BSTABLE 1 entries)" 0 entries &&
 		within "$(field BSTABLE "$gen" freed_kib)" "$(field BSTABLE 1 freed_kib)" 0 "freed KiB" &&
 		within $(( $(field BSTABLE "$gen" kept_kib) + $(field BSTABLE "$gen" reclaimed_kib) )) \
 			$(( $(field BSTABLE $prev kept_kib) + $(field BSTABLE $prev reclaimed_kib) )) 0 \

@@ -3,7 +3,8 @@
  * bscheck - check the running kernel against its EFI boot-services range
  * table (/sys/firmware/efi/bs_ranges).
  *
- * Prints the table's header and totals, and the kept firmware-owned
+ * Prints the table's header and totals (and the KiB below 1 MiB it calls
+ * freed or reclaimed, which must be none), and the kept firmware-owned
  * ranges (for the caller to hash through /dev/mem).  What became of the
  * pages of the ranges is the leak meter's business (bscount), measured
  * over generation 1's ranges whatever this table says.
@@ -118,6 +119,7 @@ static void *read_table(const char *path, size_t *size)
 #define RUNTIME_MAP	"/sys/firmware/efi/runtime-map"
 #define EFI_PGT_DUMP	"/sys/kernel/debug/page_tables/efi"
 #define LOW_HALF_END	0x0000800000000000ULL
+#define FIRST_MIB	0x100000ULL	/* never freed: the BIOS and a crash kernel use it */
 #define EFI_BS_CODE	3
 #define EFI_BS_DATA	4
 
@@ -284,9 +286,10 @@ int main(int argc, char **argv)
 		       by_memmap.ranges, by_memmap.covered);
 	printf("T: BSTABLE generation=%u flags=%#x entries=%u crc=%#010x"
 	       " freed_kib=%" PRIu64 " kept_kib=%" PRIu64 " reclaimed_kib=%" PRIu64
-	       " mine_kib=%" PRIu64 " firmware=%u\n",
+	       " mine_kib=%" PRIu64 " firmware=%u below_1m_freed_kib=%" PRIu64 "\n",
 	       hdr->generation, hdr->flags, hdr->nr_entries, hdr->crc32,
 	       kib[EFI_BS_STATE_FREED], kib[EFI_BS_STATE_KEPT],
-	       kib[EFI_BS_STATE_RECLAIMED], mine_kib, firmware);
+	       kib[EFI_BS_STATE_RECLAIMED], mine_kib, firmware,
+	       freed_kib_in(hdr, 0, FIRST_MIB));
 	return 0;
 }
