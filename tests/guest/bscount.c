@@ -22,7 +22,7 @@
  *    through /dev/mem;
  *  - the initrd, from boot_params, until the kernel logs freeing it;
  *  - the early allocations named in early_owners[] below, from this
- *    kernel's memblock=debug log.
+ *    kernel's memblock=debug log, and its NODE_DATA (logged apart).
  * Every other reserved page is "unexplained": a leak, the thing this
  * project exists to prevent.  The log must be complete (it starts with
  * the kernel's banner): a log that lost its beginning would hide owners
@@ -74,6 +74,7 @@ static const char *const early_owners[] = {
 	"start_kernel",			/* the command line's copies */
 	"alloc_large_system_hash",	/* dentry, inode, pid hashes */
 	"efi_memblock_x86_reserve_range", /* the EFI memory map it was handed */
+	"reserve_crashkernel_generic",	/* crashkernel= */
 };
 
 struct range {
@@ -155,13 +156,21 @@ static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 	*initrd_freed = strstr(log, "Freeing initrd memory") != NULL;
 	for (line = strtok_r(log, "\n", &save); line && !ret;
 	     line = strtok_r(NULL, "\n", &save)) {
+		p = strstr(line, "] NODE_DATA(");
+		if (p && sscanf(p, "] NODE_DATA(%*d) allocated [mem %llx-%llx]", &a, &b) == 2) {
+			/* allocated through a path that logs no caller */
+			ret = add(owners, &nr_owners, MAX_OWNERS, a, b + 1, "early:node-data");
+			continue;
+		}
 		p = strstr(line, "] memblock_");
 		if (!p)
 			continue;
 		p += 2;
 		if (sscanf(p, "memblock_reserve: [%llx-%llx] %47[^+. ]", &a, &b, who) == 3) {
-			if (!strcmp(who, "memblock_alloc_range_nid"))
+			/* an allocation's caller is on the line right before */
+			if (!strcmp(who, "memblock_alloc_range_nid") && caller[0])
 				snprintf(who, sizeof(who), "%s", caller);
+			caller[0] = '\0';
 			if (!strcmp(who, "efi_reserve_boot_services")) {
 				if (want_ranges)
 					ret = add(ranges, &nr_ranges, MAX_RANGES, a, b + 1, "bs");
@@ -179,6 +188,7 @@ static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 			continue;
 		}
 		/* an allocator's line: its caller is the last word, up to '+' */
+		caller[0] = '\0';
 		if (strstr(p, " bytes ")) {
 			const char *w = strrchr(p, ' ');
 
