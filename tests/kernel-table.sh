@@ -83,8 +83,8 @@ all_covered()
 # 1's ranges
 no_leak()
 {
-	is_zero "$(qemu_field "$1" BSCOUNT "$2" unexplained)" "unexplained pages" &&
-		[ "$(qemu_field "$1" BSCOUNT "$2" klog)" = complete ]
+	meter_counted "$1" "$2" &&
+		is_zero "$(qemu_field "$1" BSCOUNT "$2" unexplained)" "unexplained pages"
 }
 
 first_boot_and_kexec_file()

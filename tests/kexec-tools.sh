@@ -29,9 +29,11 @@ steered_hop()
 		tap_fail "$tools kexec-tools: kexec -l with segments packed below the memattr range, generation 2 booted"
 }
 
+# the hash of the kept memattr range in generation GEN, if it was read whole
 memattr_hash()
 {
-	qemu_lines "$1" FWHASH "$2" | awk '$3 == "firmware:memattr" { print $4 }'
+	qemu_lines "$1" FWHASH "$2" |
+		awk '$3 == "firmware:memattr" && $5 == "bytes=" $2 * 4096 { print $4 }'
 }
 
 complaint()
@@ -39,11 +41,12 @@ complaint()
 	qemu_lines "$1" DMESG 2 | grep -o 'Unexpected EFI Memory Attributes table version.*' || true
 }
 
-# damaged HASH1 HASH2 COMPLAINT: generation 1 hashed the table, and
+# damaged HASH1 HASH2 COMPLAINT: both generations hashed the table, and
 # generation 2 found another hash or complained of it
 damaged()
 {
 	[ -n "$1" ] || { echo "no FWHASH of firmware:memattr in generation 1"; return 1; }
+	[ -n "$2" ] || { echo "no FWHASH of firmware:memattr in generation 2"; return 1; }
 	[ "$1" != "$2" ] || [ -n "$3" ]
 }
 

@@ -111,6 +111,7 @@ hash_firmware_ranges()
 	local start pages reason
 
 	while read -r _ _ start pages reason; do
+		rm -f /tmp/fwrange
 		dd if=/dev/mem of=/tmp/fwrange bs=4096 skip=$((start / 4096)) \
 			count="$pages" 2>/dev/null
 		echo "T: FWHASH $start $pages $reason $(sha256sum </tmp/fwrange | cut -d' ' -f1) bytes=$(wc -c </tmp/fwrange)"
