@@ -87,6 +87,16 @@ leaked_at_every_hop()
 	done
 }
 
+# leak_caught LABEL POINTS LOOP: the leak invariant failed at every hop
+# of LOOP (POINTS: its "no leak" points), for a leak it measured
+leak_caught()
+{
+	tap_check "$1: the leak invariant fails at all $HOPS hops" \
+		[ "$(count_points "$2" 'not ok')" = $HOPS ]
+	tap_check "$1: a leak measured at every hop, not a broken run" \
+		leaked_at_every_hop "$3"
+}
+
 # every hop of loop NAME had PG_reserved pages in generation 1's ranges,
 # all of them explained
 explained_at_every_hop()
@@ -134,16 +144,10 @@ main()
 	printf '%s\n' "$ours" | sed 's/^/# ours after efi=debug: /'
 	printf '%s\n' "$refused" | sed 's/^/# ours, tables refused: /'
 	printf '%s\n' "$plain" | sed 's/^/# stock, plain: /'
-	tap_check "stock after efi=debug: the leak invariant fails at all $HOPS hops" \
-		[ "$(count_points "$stock" 'not ok')" = $HOPS ]
-	tap_check "stock after efi=debug: a leak measured at every hop, not a broken run" \
-		leaked_at_every_hop stock-efidebug
+	leak_caught "stock after efi=debug" "$stock" stock-efidebug
 	tap_check "ours after efi=debug: the leak invariant passes at all $HOPS hops" \
 		[ "$(count_points "$ours" 'ok')" = $HOPS ]
-	tap_check "ours after efi=debug, every table refused (t.bad=crc): the leak invariant fails at all $HOPS hops" \
-		[ "$(count_points "$refused" 'not ok')" = $HOPS ]
-	tap_check "ours, tables refused: a leak measured at every hop, not a broken run" \
-		leaked_at_every_hop ours-refused
+	leak_caught "ours after efi=debug, every table refused (t.bad=crc)" "$refused" ours-refused
 	tap_check "stock, plain: the leak invariant passes at all $HOPS hops" \
 		[ "$(count_points "$plain" 'ok')" = $HOPS ]
 	tap_check "stock, plain: at every hop the kernel's own pages lie in generation 1's ranges, PG_reserved, and the allow-list explains each one" \
