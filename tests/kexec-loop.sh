@@ -97,15 +97,6 @@ hop_seconds()
 	[ -n "$t0" ] && [ -n "$t1" ] && awk "BEGIN { printf \"%.1f\", $t1 - $t0 }" || echo ""
 }
 
-no_leak()
-{
-	local gen=$1
-
-	meter_counted $NAME "$gen" || return 1
-	tap_int unexplained "$(field BSCOUNT "$gen" unexplained)" || return 1
-	[ "$(field BSCOUNT "$gen" unexplained)" = 0 ] || { gen_lines UNEXPLAINED "$gen"; return 1; }
-}
-
 # every kept firmware range hashes as in generation 1, read whole
 ranges_intact()
 {
@@ -195,7 +186,7 @@ check_hop()
 	[ $EFIDEBUG = 1 ] && [ "$gen" -gt 2 ] && ref=2
 	method=$(field KEXEC $((gen - 1)) method)
 	tap_check "hop $hop ($method): no leak: $(field BSCOUNT "$gen" unexplained) unexplained PG_reserved pages in generation 1's boot-services ranges, $(field BSCOUNT "$gen" allowed) allowed ($(gen_lines ALLOW "$gen" | grep -c .) owners)" \
-		no_leak "$gen"
+		meter_clean $NAME "$gen"
 	tap_check "hop $hop: no double free: clean console" \
 		[ "$(field CONSOLE "$gen" clean)" = yes ]
 	tap_check "hop $hop: kept firmware ranges hash as in generation 1 ($(gen_lines FWHASH "$gen" | grep -c .) ranges)" \

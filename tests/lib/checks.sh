@@ -6,6 +6,8 @@
 # meter_counted BOOT GEN	the leak meter of generation GEN of boot BOOT
 #				counted generation 1's ranges, which generation
 #				1 read from a complete log (qemu.sh's fields)
+# meter_clean BOOT GEN		and found no PG_reserved page there without an
+#				owner; prints the reservations it blames if not
 
 is_zero()
 {
@@ -32,4 +34,11 @@ meter_counted()
 	[ "$(qemu_field "$b" BSCOUNT "$gen" ranges) $(qemu_field "$b" BSCOUNT "$gen" kib)" = \
 		"$(qemu_field "$b" BSCOUNT 1 ranges) $(qemu_field "$b" BSCOUNT 1 kib)" ] ||
 		{ echo "generation $gen counted other ranges than generation 1's"; return 1; }
+}
+
+meter_clean()
+{
+	meter_counted "$1" "$2" &&
+		is_zero "$(qemu_field "$1" BSCOUNT "$2" unexplained)" "unexplained pages" ||
+		{ qemu_lines "$1" UNEXPLAINED "$2"; return 1; }
 }
