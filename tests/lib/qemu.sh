@@ -15,6 +15,27 @@
 #	with the log path whenever a new marker arrives.  QEMU_EXTRA, if
 #	set, holds more QEMU options (split on blanks).
 #
+#	Knobs, all off by default (off, the boot is the plain one above):
+#	QEMU_TPM=1	a TPM 2.0: swtpm (socket, state in
+#			$RUN_DIR/NAME.tpm/) started before QEMU, a tpm-crb
+#			on its control socket; stopped by pid, bounded, when
+#			the boot ends, on every path (qemu_stop).  One swtpm
+#			per qemu_boot: a kexec chain keeps its TPM.
+#	QEMU_VGA=1	-device VGA: OVMF then has a GOP and publishes a BGRT.
+#	QEMU_SB=1	a Secure Boot machine: q35 with SMM and a secure
+#			pflash, for the caller's OVMF_CODE/OVMF_VARS of a
+#			secboot build (the snakeoil ones, tests/lib/esp.sh).
+#			A boot the firmware refuses never reboots: as soon as
+#			the console shows "Access Denied" or "Fallback to
+#			insecure legacy linux kernel loader is disabled",
+#			QEMU is stopped and qemu_boot returns 2, that line in
+#			its message.
+#	QEMU_ESP=DIR	boot from DIR as a FAT disk (vvfat, fat:rw: - the
+#			guest may write into DIR) instead of -kernel/-initrd:
+#			KERNEL, INITRD and APPEND must then be "" (qemu_boot
+#			fails otherwise), the ESP's loader entry holds them,
+#			panic=-1 included (tests/lib/esp.sh builds it).
+#
 # qemu_boot sets a trap on EXIT, INT and TERM in the shell that calls it
 # that ends the boot in progress (QEMU, the timeout around it and the
 # timestamping perl): a test killed, or dying, leaves no guest behind.
@@ -74,6 +95,18 @@ qemu_count_markers()
 	grep -c '^\[ *[0-9.]*\] T: ' "$1" 2>/dev/null || true
 }
 
+# qemu_refused LOG: the first console line of LOG where the firmware
+# refuses an image under Secure Boot (the boot then never goes on)
+qemu_refused()
+{
+	local line
+
+	line=$(grep -a -m1 -E 'Access Denied|Fallback to insecure legacy linux kernel loader is disabled' "$1") ||
+		return 1
+	# without the timestamp, and systemd-boot's colours
+	echo "$line" | sed -E 's/^\[ *[0-9.]+\] //; s/\x1b\[[0-9;=]*[A-Za-z]//g'
+}
+
 qemu_fail()
 {
 	local name=$1 why=$2
@@ -90,15 +123,74 @@ QEMU_JOB_TIMEOUT=""
 QEMU_JOB_PERL=""
 QEMU_JOB_PIDFILE=""
 QEMU_JOB_TEMP=()
+# The swtpm of the boot in progress (QEMU_TPM=1): the timeout around it,
+# its pidfile, the directory of its socket when that is not the state
+# directory (a socket path is at most 107 bytes)
+QEMU_JOB_SWTPM=""
+QEMU_JOB_SWTPM_PIDFILE=""
+QEMU_JOB_SWTPM_SOCKDIR=""
+
+# qemu_swtpm_start NAME: start swtpm for boot NAME, a TPM 2.0 with its
+# state in $RUN_DIR/NAME.tpm, under a timeout past QEMU's; sets
+# QEMU_TPM_SOCK once the socket is there (at most 5 s), returns 1 if it
+# never is
+qemu_swtpm_start()
+{
+	local dir=$RUN_DIR/$1.tpm
+
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	QEMU_TPM_SOCK=$dir/swtpm.sock
+	if [ ${#QEMU_TPM_SOCK} -gt 100 ]; then
+		QEMU_JOB_SWTPM_SOCKDIR=$(mktemp -d "${TMPDIR:-/tmp}/swtpm.XXXXXX")
+		QEMU_TPM_SOCK=$QEMU_JOB_SWTPM_SOCKDIR/swtpm.sock
+	fi
+	QEMU_JOB_SWTPM_PIDFILE=$dir/swtpm.pid
+	timeout -k "$QEMU_KILL_AFTER" $((QEMU_TIMEOUT + 2 * QEMU_KILL_AFTER)) \
+		swtpm socket --tpm2 --tpmstate dir="$dir" \
+		--ctrl type=unixio,path="$QEMU_TPM_SOCK" \
+		--pid file="$QEMU_JOB_SWTPM_PIDFILE" \
+		--log file="$dir/swtpm.log",level=1 </dev/null >"$dir/swtpm.out" 2>&1 &
+	QEMU_JOB_SWTPM=$!
+	for _ in $(seq 50); do
+		[ -S "$QEMU_TPM_SOCK" ] && return 0
+		kill -0 "$QEMU_JOB_SWTPM" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+# qemu_swtpm_stop: end the swtpm of the boot, if any, as qemu_stop ends
+# QEMU: SIGTERM to it and to its timeout, reaped bounded
+qemu_swtpm_stop()
+{
+	local spid
+
+	[ -n "$QEMU_JOB_SWTPM" ] || return 0
+	# swtpm may have ended by itself when QEMU closed the socket
+	if kill -0 "$QEMU_JOB_SWTPM" 2>/dev/null; then
+		spid=$(cat "$QEMU_JOB_SWTPM_PIDFILE" 2>/dev/null || true)
+		[ -z "$spid" ] || kill "$spid" 2>/dev/null || true
+		kill "$QEMU_JOB_SWTPM" 2>/dev/null || true
+	fi
+	wait_pid "$QEMU_JOB_SWTPM" $((QEMU_KILL_AFTER + 1)) || true
+	[ -z "$QEMU_JOB_SWTPM_SOCKDIR" ] || rm -rf "$QEMU_JOB_SWTPM_SOCKDIR"
+	QEMU_JOB_SWTPM_SOCKDIR=""
+	QEMU_JOB_SWTPM=""
+}
 
 # qemu_stop: end the boot in progress, if any: SIGTERM to QEMU and to the
 # timeout around it (which passes it on, and SIGKILLs QEMU
-# QEMU_KILL_AFTER seconds later), reap both bounded, remove its files.
+# QEMU_KILL_AFTER seconds later), reap both bounded, remove its files;
+# then its swtpm, if any (qemu_swtpm_stop).
 qemu_stop()
 {
 	local qpid
 
-	[ -n "$QEMU_JOB_TIMEOUT" ] || return 0
+	if [ -z "$QEMU_JOB_TIMEOUT" ]; then
+		qemu_swtpm_stop
+		return 0
+	fi
 	# either may have exited meanwhile: a failed kill is no error
 	if kill -0 "$QEMU_JOB_TIMEOUT" 2>/dev/null; then
 		qpid=$(cat "$QEMU_JOB_PIDFILE" 2>/dev/null || true)
@@ -109,6 +201,8 @@ qemu_stop()
 	wait_pid "$QEMU_JOB_PERL" "$QEMU_KILL_AFTER" || true
 	rm -f "${QEMU_JOB_TEMP[@]}"
 	QEMU_JOB_TIMEOUT=""
+	# after QEMU: the TPM may outlive its client, not the reverse
+	qemu_swtpm_stop
 }
 
 qemu_trap()
@@ -131,7 +225,8 @@ qemu_boot()
 	local name=$1 kernel=$2 initrd=$3 mem=$4 append=$5 last_gen=${6:-}
 	local log=$RUN_DIR/$1.log vars=$RUN_DIR/$1.vars.fd fifo=$RUN_DIR/$1.console
 	local pidfile=$RUN_DIR/$1.pid
-	local start now last markers n qpid done_re why=""
+	local start now last markers n qpid done_re why="" rc=1 refused
+	local machine=q35 knobs="" boot=() cmdline=() extra=()
 
 	# here, not at source time: a boot run in a subshell, $(...),
 	# needs the trap there
@@ -139,10 +234,50 @@ qemu_boot()
 	trap 'qemu_trap INT' INT
 	trap 'qemu_trap TERM' TERM
 	mkdir -p "$RUN_DIR"
+	for n in QEMU_TPM QEMU_VGA QEMU_SB QEMU_ESP; do
+		[ -z "${!n:-}" ] || [ "${!n}" = 0 ] || knobs="$knobs $n=${!n}"
+	done
+	if [ -n "${QEMU_ESP:-}" ]; then
+		echo "# $(date -Is) $name: ESP $QEMU_ESP $mem:$knobs" >"$log"
+		if [ -n "$kernel$initrd$append" ]; then
+			qemu_fail "$name" "QEMU_ESP is set: KERNEL, INITRD and APPEND must be empty"
+			return 1
+		fi
+		case $QEMU_ESP in
+		*,* | *:*)
+			qemu_fail "$name" "QEMU_ESP=$QEMU_ESP: no comma or colon in a vvfat path"
+			return 1 ;;
+		esac
+		if [ ! -d "$QEMU_ESP" ]; then
+			qemu_fail "$name" "QEMU_ESP=$QEMU_ESP is no directory"
+			return 1
+		fi
+		boot=(-drive "file=fat:rw:$QEMU_ESP,format=raw,if=ide")
+	else
+		echo "# $(date -Is) $name: $kernel $initrd $mem: $append${knobs:+ (}${knobs# }${knobs:+)}" >"$log"
+		boot=(-kernel "$kernel" -initrd "$initrd")
+		cmdline=(-append "panic=-1 $append")
+	fi
+	if [ "${QEMU_SB:-0}" = 1 ]; then
+		machine=q35,smm=on
+		extra+=(-global driver=cfi.pflash01,property=secure,value=on)
+	fi
+	if [ "${QEMU_VGA:-0}" = 1 ]; then
+		extra+=(-device VGA)
+	fi
+	if [ "${QEMU_TPM:-0}" = 1 ]; then
+		if ! qemu_swtpm_start "$name"; then
+			cat "$RUN_DIR/$name.tpm/swtpm.out" "$RUN_DIR/$name.tpm/swtpm.log" >>"$log" 2>/dev/null || true
+			qemu_stop
+			qemu_fail "$name" "swtpm did not start"
+			return 1
+		fi
+		extra+=(-chardev "socket,id=chrtpm,path=$QEMU_TPM_SOCK"
+			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-crb,tpmdev=tpm0)
+	fi
 	cp "$OVMF_VARS" "$vars"
 	rm -f "$pidfile" "$fifo"
 	mkfifo "$fifo"
-	echo "# $(date -Is) $name: $kernel $initrd $mem: $append" >"$log"
 	# The console through a fifo rather than a pipe, so that both ends
 	# are jobs of this shell with a pid to stop and to wait for.
 	T0=$(date +%s.%N) perl -MTime::HiRes=time -ne \
@@ -152,12 +287,12 @@ qemu_boot()
 	QEMU_JOB_PIDFILE=$pidfile
 	QEMU_JOB_TEMP=("$vars" "$fifo" "$pidfile")
 	timeout -k "$QEMU_KILL_AFTER" $((QEMU_TIMEOUT + QEMU_KILL_AFTER)) \
-		qemu-system-x86_64 -machine q35 -m "$mem" -smp "$QEMU_SMP" \
+		qemu-system-x86_64 -machine "$machine" -m "$mem" -smp "$QEMU_SMP" \
 		-nodefaults -no-reboot -display none -pidfile "$pidfile" \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
 		-drive if=pflash,format=raw,unit=1,file="$vars" \
-		-serial stdio -kernel "$kernel" -initrd "$initrd" ${QEMU_EXTRA:-} \
-		-append "panic=-1 $append" </dev/null >"$fifo" 2>&1 &
+		-serial stdio "${boot[@]}" ${QEMU_EXTRA:-} "${cmdline[@]}" "${extra[@]}" \
+		</dev/null >"$fifo" 2>&1 &
 	QEMU_JOB_TIMEOUT=$!
 
 	start=$(date +%s)
@@ -181,7 +316,10 @@ qemu_boot()
 			last=$now
 			[ -n "${QEMU_PROGRESS:-}" ] && "$QEMU_PROGRESS" "$log"
 		fi
-		if [ $((now - start)) -ge "$QEMU_TIMEOUT" ]; then
+		if [ "${QEMU_SB:-0}" = 1 ] && refused=$(qemu_refused "$log"); then
+			why="Secure Boot refused the image: $refused"
+			rc=2
+		elif [ $((now - start)) -ge "$QEMU_TIMEOUT" ]; then
 			why="overall timeout of ${QEMU_TIMEOUT}s"
 		elif [ $((now - last)) -ge "$QEMU_NOPROGRESS" ]; then
 			why="no new marker for ${QEMU_NOPROGRESS}s"
@@ -196,7 +334,7 @@ qemu_boot()
 	echo "# $name: QEMU ran $(($(date +%s) - start))s" >>"$log"
 	qemu_markers "$name" >"$RUN_DIR/$name.markers.tmp"
 	mv "$RUN_DIR/$name.markers.tmp" "$RUN_DIR/$name.markers"
-	[ -n "$why" ] && { qemu_fail "$name" "$why"; return 1; }
+	[ -n "$why" ] && { qemu_fail "$name" "$why"; return "$rc"; }
 	# a kexec or kdump that failed in the guest is a failed run, however
 	# the guest ended
 	why=$(qemu_markers "$name" | grep -m1 '^K[A-Z]*-FAIL ' || true)
