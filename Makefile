@@ -88,6 +88,12 @@ images:
 	@for v in $(KERNELS); do \
 		$(LOCKED) $(MAKE) --no-print-directory initramfs KERNEL=$$v || exit 1; done
 
+# Firmware besides the system's OVMF, fetched from Debian's archive and
+# never installed: mk/firmware.mk
+.PHONY: firmware
+firmware: deps
+	@$(LOCKED) $(MAKE) --no-print-directory -f mk/firmware.mk
+
 .PHONY: host-tests
 host-tests: kexec-tools
 	@$(LOCKED) $(KERNEL_MK) VARIANT=ours patched
@@ -110,7 +116,7 @@ RUN_SUITES = GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC
 # make suites: the suites alone, on what the cache holds (tests/harness.sh
 # kills it as a user would kill make check)
 .PHONY: check suites demo
-check: images host-tests
+check: images host-tests firmware
 	@$(RUN_SUITES)
 
 suites:
