@@ -11,7 +11,8 @@ LINUX_SOURCE_WANT=6.12.117-1~deb12u1
 PACKAGES="gcc make flex bison bc libelf-dev libssl-dev cpio ccache dpkg-dev
 	qemu-system-x86 ovmf busybox-static linux-source-6.12 xz-utils patch
 	gzip perl gnuplot-nox zlib1g-dev liblzma-dev makedumpfile
-	clang-14 libclang-rt-14-dev"
+	clang-14 libclang-rt-14-dev
+	swtpm sbsigntool openssl debian-archive-keyring"
 # Debian serves makedumpfile 1.7.2's .dsc but not its tarballs (404), so
 # the guest uses the binary package; only kexec-tools is built from source.
 SOURCES="kexec-tools"
