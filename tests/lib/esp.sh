@@ -47,7 +47,8 @@ esp_firmware()
 {
 	local env
 
-	env=$(make -s --no-print-directory -C "$ESP_TOP" -f mk/firmware.mk \
+	# MAKEFLAGS: not the flags of a make check above the suite
+	env=$(MAKEFLAGS='' make -s --no-print-directory -C "$ESP_TOP" -f mk/firmware.mk \
 		CACHE="$CACHE" print-env) || return 1
 	eval "$env"
 }
