@@ -30,9 +30,37 @@
 #                    segments are packed right below the end of the first
 #                    range kept for REASON (e.g. firmware:memattr): stock
 #                    kexec-tools puts one on it, ours must not
+#   t.steer=memattr-table  the same below the end of the page(s) holding
+#                    the EFI Memory Attributes table itself, found from
+#                    the kernel's log: works on a kernel with no range
+#                    table (stock) too
 #   t.then=kdump     kexec mode: after the last hop, crash into kdump
 #   t.kdump=c|s      load the capture kernel with kexec -p (c, default) or
 #                    kexec -s -p (s)
+#
+# Firmware tables, checked in every generation, the capture kernel's
+# included (an address is 0x%x; an iomem TYPE is the deepest /proc/iomem
+# resource of the running kernel holding the address, blanks made "_",
+# "none" if no resource holds it, as in a capture kernel for the crashed
+# kernel's RAM):
+#   T: BGRT gen=N addr=A status=S type=T bytes=B magic=M sha=H iomem=TYPE
+#       the ACPI BGRT's image address (offset 40), the image the kernel
+#       exposes (M: its first two bytes, as text if alphanumeric, else
+#       0x and hex); "... iomem=TYPE image=none" with status and type
+#       from the table when the kernel exposes no image; "none" with no
+#       ACPI BGRT
+#   T: TPMLOG gen=N bytes=B sha=H log=A log_iomem=TYPE final=A
+#       final_iomem=TYPE   binary_bios_measurements ("none" instead of
+#       bytes and sha if unreadable), then the kernel's TPMEventLog= and
+#       TPMFinalLog=, each pair left out if the firmware gave none: with
+#       no TPM, just "T: TPMLOG gen=N none"
+#   T: MEMATTR gen=N addr=A version=V entries=E desc_size=D bytes=B sha=H
+#       iomem=TYPE   the EFI Memory Attributes table (MEMATTR=), read
+#       through /dev/mem (/proc/vmcore in the capture kernel); B = 16 +
+#       E * D bytes are hashed.  A garbage header (V > 2, or B > 1 MiB)
+#       hashes the page(s) holding the header instead, B their bytes,
+#       and ends in "bad=header"; "addr=A iomem=TYPE bad=read" if the
+#       header cannot be read; "none" with no MEMATTR=
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 set -o pipefail
@@ -42,6 +70,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs -o size=80% tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 # From here on the console carries the "T: " lines the host parses; a
 # kernel message printed to it meanwhile can land in the middle of one (a
 # late "tsc: Refined TSC clocksource calibration" cut a BSTABLE line in
@@ -104,19 +133,198 @@ count_pages()
 	fi
 }
 
-# sha256 of the kept firmware-owned ranges, read through /dev/mem, and
+sha256()
+{
+	sha256sum <"$1" | cut -d' ' -f1
+}
+
+# The PT_LOAD segments of /proc/vmcore (ELF64), "paddr filesz offset" a
+# line: the crashed kernel's RAM, the interface made to read it.  The
+# capture kernel's /dev/mem stops at its own high_memory
+# (valid_phys_addr_range()); that it reached the crashed kernel's
+# tables on OVMF at 512M is not a thing to count on.
+vmcore_loads()
+{
+	local phoff phnum i
+
+	phoff=$(od -An -tu8 -j32 -N8 /proc/vmcore | tr -d ' ')
+	phnum=$(od -An -tu2 -j56 -N2 /proc/vmcore | tr -d ' ')
+	i=0
+	while [ "$i" -lt "$phnum" ]; do
+		# p_type + p_flags << 32, p_offset, p_vaddr, p_paddr, p_filesz
+		set -- $(od -An -tu8 -j$((phoff + i * 56)) -N40 /proc/vmcore)
+		[ $(($1 & 0xffffffff)) = 1 ] && echo "$4 $5 $2"
+		i=$((i + 1))
+	done
+}
+
+# LEN bytes at physical address ADDR into FILE, through /dev/mem, or in
+# the capture kernel through /proc/vmcore when one segment holds them
+# all.  FILE is shorter if the read failed: callers check its size.
+read_phys()
+{
+	local addr=$(($1)) len=$2 out=$3 src=/dev/mem skip paddr size off
+
+	skip=$addr
+	if [ "$MODE" = capture ]; then
+		[ -s /tmp/vmcore.loads ] || vmcore_loads >/tmp/vmcore.loads
+		while read -r paddr size off; do
+			if [ "$addr" -ge "$paddr" ] &&
+				[ $((addr + len)) -le $((paddr + size)) ]; then
+				src=/proc/vmcore skip=$((off + addr - paddr))
+				break
+			fi
+		done </tmp/vmcore.loads
+	fi
+	rm -f "$out"
+	dd if="$src" of="$out" bs=4096 skip="$skip" count="$len" \
+		iflag=skip_bytes,count_bytes 2>/dev/null
+	touch "$out"
+}
+
+# sha256 of the kept firmware-owned ranges, read as read_phys does, and
 # how many bytes were read: a failed read hashes the same every time
 hash_firmware_ranges()
 {
 	local start pages reason
 
 	while read -r _ _ start pages reason; do
-		rm -f /tmp/fwrange
-		dd if=/dev/mem of=/tmp/fwrange bs=4096 skip=$((start / 4096)) \
-			count="$pages" 2>/dev/null
-		echo "T: FWHASH $start $pages $reason $(sha256sum </tmp/fwrange | cut -d' ' -f1) bytes=$(wc -c </tmp/fwrange)"
+		read_phys "$start" $((pages * 4096)) /tmp/fwrange
+		echo "T: FWHASH $start $pages $reason $(sha256 /tmp/fwrange) bytes=$(wc -c </tmp/fwrange)"
 	done
 	rm -f /tmp/fwrange
+}
+
+# The address KEY=0x... of the kernel's "efi:" line of configuration
+# tables (MEMATTR, TPMEventLog...); empty if the firmware gave none.
+# The whole boot log stays in the buffer (CONFIG_LOG_BUF_SHIFT=18).
+efi_table()
+{
+	dmesg | grep ' efi: ' | grep -o -E " $1=0x[0-9a-f]+" | sed -n '1s/.*=//p'
+}
+
+# The name of the deepest /proc/iomem resource holding ADDR, blanks made
+# "_" ("System_RAM"), or "none".  A child follows its parent and siblings
+# do not overlap, so the last resource that holds ADDR is the deepest.
+iomem_name()
+{
+	local a=$(($1)) line range name=none
+
+	while IFS= read -r line; do
+		range=${line%% : *}
+		range=${range##* }
+		[ "$a" -ge $((0x${range%-*})) ] && [ "$a" -le $((0x${range#*-})) ] &&
+			name=${line#* : }
+	done </proc/iomem
+	echo "$name" | tr ' ' _
+}
+
+# The first two bytes of FILE: as text if both are letters or digits
+# ("BM"), else 0x and their hex (nothing on the console to break a line)
+magic()
+{
+	local m
+
+	m=$(head -c 2 "$1" | tr -dc 'A-Za-z0-9')
+	if [ ${#m} = 2 ]; then
+		echo "$m"
+	else
+		echo "0x$(head -c 2 "$1" | od -An -tx1 | tr -d ' \n')"
+	fi
+}
+
+# The ACPI BGRT and the boot logo it points at, as this kernel sees them
+bgrt_line()
+{
+	local t=/sys/firmware/acpi/tables/BGRT d=/sys/firmware/acpi/bgrt addr
+
+	if [ ! -r "$t" ]; then
+		echo "T: BGRT gen=$GEN none"
+		return
+	fi
+	addr=$(printf '0x%x' "0x$(od -An -tx8 -j40 -N8 "$t" | tr -d ' ')")
+	if cat "$d/image" >/tmp/bgrt.image 2>/dev/null; then
+		echo "T: BGRT gen=$GEN addr=$addr status=$(cat "$d/status") type=$(cat "$d/type") bytes=$(wc -c </tmp/bgrt.image) magic=$(magic /tmp/bgrt.image) sha=$(sha256 /tmp/bgrt.image) iomem=$(iomem_name "$addr")"
+	else
+		# the table's own status and image type (bytes 38, 39)
+		echo "T: BGRT gen=$GEN addr=$addr status=$(od -An -tu1 -j38 -N1 "$t" | tr -d ' ') type=$(od -An -tu1 -j39 -N1 "$t" | tr -d ' ') iomem=$(iomem_name "$addr") image=none"
+	fi
+	rm -f /tmp/bgrt.image
+}
+
+# " KEY=ADDR KEY_iomem=TYPE" for the efi: line's NAME=, if it has one
+efi_table_fields()
+{
+	local addr
+
+	addr=$(efi_table "$2")
+	[ -z "$addr" ] || echo " $1=$addr $1_iomem=$(iomem_name "$addr")"
+}
+
+tpm_line()
+{
+	local log=/sys/kernel/security/tpm0/binary_bios_measurements what=none
+
+	cat "$log" >/tmp/tpm.log 2>/dev/null &&
+		what="bytes=$(wc -c </tmp/tpm.log) sha=$(sha256 /tmp/tpm.log)"
+	rm -f /tmp/tpm.log
+	echo "T: TPMLOG gen=$GEN $what$(efi_table_fields log TPMEventLog)$(efi_table_fields final TPMFinalLog)"
+}
+
+# The header of the EFI Memory Attributes table at ADDR, "version
+# entries desc_size bytes" (u32 each, little-endian, then a reserved
+# one), bytes = 16 + entries * desc_size; bytes is "bad" when the header
+# is garbage (version > 2, or more than 1 MiB: never read that much)
+memattr_header()
+{
+	local version entries size
+
+	read_phys "$1" 16 /tmp/memattr.hdr
+	[ "$(wc -c </tmp/memattr.hdr)" = 16 ] || return 1
+	read -r version entries size _ <<EOT
+$(od -An -tu4 /tmp/memattr.hdr)
+EOT
+	# each factor first: their product may not fit in 64 bits
+	if [ "$version" -gt 2 ] || [ "$entries" -gt 1048576 ] ||
+		[ "$size" -gt 1048576 ] || [ $((16 + entries * size)) -gt 1048576 ]; then
+		echo "$version $entries $size bad"
+	else
+		echo "$version $entries $size $((16 + entries * size))"
+	fi
+}
+
+memattr_line()
+{
+	local addr version entries size bytes start end
+
+	addr=$(efi_table MEMATTR)
+	if [ -z "$addr" ]; then
+		echo "T: MEMATTR gen=$GEN none"
+		return
+	fi
+	read -r version entries size bytes <<EOT
+$(memattr_header "$addr")
+EOT
+	if [ -z "$bytes" ]; then
+		echo "T: MEMATTR gen=$GEN addr=$addr iomem=$(iomem_name "$addr") bad=read"
+	elif [ "$bytes" = bad ]; then
+		start=$((addr / 4096 * 4096))
+		end=$(((addr + 16 + 4095) / 4096 * 4096))
+		read_phys "$start" $((end - start)) /tmp/memattr
+		echo "T: MEMATTR gen=$GEN addr=$addr version=$version entries=$entries desc_size=$size bytes=$(wc -c </tmp/memattr) sha=$(sha256 /tmp/memattr) iomem=$(iomem_name "$addr") bad=header"
+	else
+		read_phys "$addr" "$bytes" /tmp/memattr
+		echo "T: MEMATTR gen=$GEN addr=$addr version=$version entries=$entries desc_size=$size bytes=$(wc -c </tmp/memattr) sha=$(sha256 /tmp/memattr) iomem=$(iomem_name "$addr")"
+	fi
+	rm -f /tmp/memattr /tmp/memattr.hdr
+}
+
+# The firmware tables a kexec or a dump must leave intact
+firmware_tables()
+{
+	bgrt_line
+	tpm_line
+	memattr_line
 }
 
 # Pages each NUMA node's zones manage, "0:N,1:M"
@@ -151,6 +359,7 @@ report()
 			echo "T: PRINT gen=$GEN same=no lines=$(wc -l </tmp/print.txt)"
 		fi
 	fi
+	firmware_tables
 	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|[Bb]oot services range table|Ignoring .* at 0x|=0x[0-9a-f]* unusable|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|efi_free_boot_services\+' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
@@ -231,18 +440,40 @@ kexec_method()
 }
 
 # kexec options that pack segments top-down into the 64 MiB below the
-# end of the first kept range for REASON, the range included.
+# end of the range START-END (END the last byte), the range included.
+steer_window()
+{
+	printf -- '--mem-min=0x%x --mem-max=0x%x\n' $(($2 + 1 - 64 * 1024 * 1024)) $(($2))
+	printf 'T: STEER gen=%s range=0x%x-0x%x\n' "$GEN" $(($1)) $(($2)) >&2
+}
+
+# ... below the end of the first kept range for REASON
 steer_options()
 {
-	local start pages end
+	local start pages
 
 	read -r _ _ start pages _ <<EOT
 $(bscheck | grep -m1 "^T: FWRANGE .* $1\$")
 EOT
 	[ -n "$start" ] || return 1
-	end=$((start + pages * 4096 - 1))
-	printf -- '--mem-min=0x%x --mem-max=0x%x\n' $((end + 1 - 64 * 1024 * 1024)) "$end"
-	echo "T: STEER gen=$GEN range=$start-$(printf '0x%x' "$end")" >&2
+	steer_window "$start" $((start + pages * 4096 - 1))
+}
+
+# ... below the end of the page(s) holding the EFI Memory Attributes
+# table (its header alone if that is garbage), from the kernel's log
+memattr_steer_options()
+{
+	local addr bytes
+
+	addr=$(efi_table MEMATTR)
+	[ -n "$addr" ] || return 1
+	read -r _ _ _ bytes <<EOT
+$(memattr_header "$addr")
+EOT
+	rm -f /tmp/memattr.hdr
+	[ -n "$bytes" ] || return 1
+	[ "$bytes" = bad ] && bytes=16
+	steer_window $((addr / 4096 * 4096)) $(((addr + bytes + 4095) / 4096 * 4096 - 1))
 }
 
 # The table to hand the next kernel instead of our own, if any: prints
@@ -254,7 +485,9 @@ table_options()
 	bad=$(arg t.bad '' | cut -d, -f"$GEN")
 	free=$(arg t.free '')
 	steer=$(arg t.steer '')
-	if [ -n "$steer" ] && [ "$GEN" = 1 ]; then
+	if [ "$steer" = memattr-table ] && [ "$GEN" = 1 ]; then
+		memattr_steer_options || return 1
+	elif [ -n "$steer" ] && [ "$GEN" = 1 ]; then
 		steer_options "$steer" || return 1
 	elif [ -n "$bad" ]; then
 		# generation 1's table has every range; later ones may hold few
@@ -326,7 +559,12 @@ do_capture()
 	local t0 t1 rc
 
 	echo "T: CAPTURE gen=$GEN vmcore=$(stat -c %s /proc/vmcore 2>&1)$(meminfo)"
-	[ -r "$TABLE" ] && bscheck 2>&1 | grep -E '^T: (BSTABLE|FWRANGE) ' | tag
+	if [ -r "$TABLE" ]; then
+		bscheck >/tmp/bscheck.out 2>&1
+		grep -E '^T: (BSTABLE|FWRANGE) ' /tmp/bscheck.out | tag
+		grep '^T: FWRANGE ' /tmp/bscheck.out | hash_firmware_ranges | tag
+	fi
+	firmware_tables
 	dmesg | grep -E 'boot services range table|Boot services memory:' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 	console_clean
