@@ -77,7 +77,9 @@ endef
 export SOURCES
 
 .PHONY: all print-env
+# silent when everything is there
 all: $(OVMF_DIR) $(SDBOOT_DIR)
+	@:
 
 print-env:
 	@printf '%s=%q\n' FW_OVMF_NEW_VERSION '$(OVMF_VERSION)' \
