@@ -28,6 +28,7 @@ mkdir -p "$runs"
 run_dir=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S)-check.XXXXXX")
 passed=0
 failed=0
+skipped=0
 suite_n=0
 suite_pid=""
 
@@ -68,9 +69,11 @@ for suite in "$@"; do
 	wait "$suite_pid" || rc=$?
 	suite_pid=""
 	sed 's/^/    /' "$run_dir/$name.tap"
-	p=$(grep -c '^ok ' "$run_dir/$name.tap" || true)
+	p=$(grep '^ok ' "$run_dir/$name.tap" | grep -vc ' # SKIP ' || true)
+	s=$(grep -c '^ok .* # SKIP ' "$run_dir/$name.tap" || true)
 	f=$(grep -c '^not ok ' "$run_dir/$name.tap" || true)
 	passed=$((passed + p))
+	skipped=$((skipped + s))
 	failed=$((failed + f))
 	if [ "$rc" = 0 ] && [ "$f" = 0 ] && [ "$p" -gt 0 ]; then
 		echo "ok $suite_n - $name ($((`date +%s` - start))s)"
@@ -82,5 +85,6 @@ for suite in "$@"; do
 done
 echo "1..$suite_n"
 echo "# artefacts: $run_dir"
+[ "$skipped" = 0 ] || echo "# $skipped skipped, each with its reason above"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -15,6 +15,9 @@
 #			point that uses it instead of aborting the suite
 #			(set -e, arithmetic on an empty value)
 # tap_pass DESCRIPTION / tap_fail DESCRIPTION
+# tap_skip DESCRIPTION REASON
+#			a test point that cannot run here, and why: TAP's
+#			"# SKIP", which run-all.sh counts apart
 # tap_done			plan line and exit status (0 only with no
 #				failure and at least one pass)
 
@@ -32,6 +35,12 @@ tap_fail()
 	TAP_N=$((TAP_N + 1))
 	TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $*"
+}
+
+tap_skip()
+{
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1 # SKIP $2"
 }
 
 tap_check()
