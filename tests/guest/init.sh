@@ -27,9 +27,12 @@
 #   t.cost=1         time the rules' work on this boot's table that a
 #                    kernel inheriting it does in one hop (bench_table)
 #   t.steer=REASON   at generation 1, pass kexec --mem-min/--mem-max so that
-#                    segments are packed right below the end of the first
-#                    range kept for REASON (e.g. firmware:memattr): stock
-#                    kexec-tools puts one on it, ours must not
+#                    segments are packed right below the end of the
+#                    largest range kept for REASON (e.g. efi-debug) that
+#                    ends above 64 MiB: stock kexec-tools puts one on it,
+#                    ours must not
+#   t.segments=1     print where kexec -l put each segment, from kexec -d:
+#                    T: SEGMENT gen=N mem=0x... memsz=0x...
 #   t.steer=memattr-table  the same below the end of the page(s) holding
 #                    the EFI Memory Attributes table itself, found from
 #                    the kernel's log: works on a kernel with no range
@@ -450,13 +453,22 @@ steer_window()
 # ... below the end of the first kept range for REASON
 steer_options()
 {
-	local start pages
+	local range state reason start end best=0 best_start= best_end=
 
-	read -r _ _ start pages _ <<EOT
-$(bscheck | grep -m1 "^T: FWRANGE .* $1\$")
-EOT
-	[ -n "$start" ] || return 1
-	steer_window "$start" $((start + pages * 4096 - 1))
+	# the table as debugfs shows it: "0xSTART-0xEND type attr state reason gen"
+	while read -r range _ _ state reason _; do
+		[ "$state" = kept ] && [ "$reason" = "$1" ] || continue
+		start=$((${range%-*}))
+		end=$((${range#*-}))
+		# the 64 MiB window below it must lie in memory
+		[ "$end" -ge $((64 * 1024 * 1024)) ] || continue
+		[ $((end - start)) -ge "$best" ] || continue
+		best=$((end - start))
+		best_start=$start
+		best_end=$end
+	done </sys/kernel/debug/x86/efi_bs_ranges
+	[ -n "$best_start" ] || return 1
+	steer_window "$best_start" "$best_end"
 }
 
 # ... below the end of the page(s) holding the EFI Memory Attributes
@@ -509,7 +521,7 @@ table_options()
 
 do_kexec()
 {
-	local next=$((GEN + 1)) method opt extra
+	local next=$((GEN + 1)) method opt extra debug rc
 
 	method=$(kexec_method)
 	extra=$(table_options 2>/tmp/table.log) || {
@@ -520,8 +532,21 @@ do_kexec()
 	[ -n "$extra" ] && method=c
 	[ "$method" = s ] && opt=-s || opt=-c
 	repack_rootfs
-	if ! $KEXEC $opt -l /boot/vmlinuz --initrd=/tmp/next-initrd.cpio $extra \
-		--command-line="$(next_cmdline "t.gen=$next t.mode=kexec")" 2>&1 | sed 's/^/T: KEXEC-OUT /'; then
+	debug=
+	[ "$(arg t.segments 0)" = 1 ] && [ "$opt" = -c ] && debug=-d
+	$KEXEC $opt $debug -l /boot/vmlinuz --initrd=/tmp/next-initrd.cpio $extra \
+		--command-line="$(next_cmdline "t.gen=$next t.mode=kexec")" >/tmp/kexec.out 2>&1
+	rc=$?
+	if [ -n "$debug" ]; then
+		# "segment[N].mem   = 0x..." then "segment[N].memsz = 0x..."
+		sed -n 's/^segment\[[0-9]*\]\.\(mem\|memsz\) *= *\(0x[0-9a-f]*\).*/\1=\2/p' /tmp/kexec.out |
+			paste -d ' ' - - | sed 's/^/T: SEGMENT gen='"$GEN"' /'
+		grep -v -e '^segment\[' -e '^nr_segments' /tmp/kexec.out | grep -i -e error -e fail -e warn |
+			sed 's/^/T: KEXEC-OUT /'
+	else
+		sed 's/^/T: KEXEC-OUT /' /tmp/kexec.out
+	fi
+	if [ "$rc" != 0 ]; then
 		echo "T: KEXEC-FAIL gen=$GEN method=$method"
 		power_off FAILED
 	fi
