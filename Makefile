@@ -103,13 +103,13 @@ host-tests: kexec-tools
 RUNS ?= runs
 SUITES ?= tests/patches.sh tests/kexec-series.sh tests/docs-figures.sh tests/host-unit.sh tests/boot-smoke.sh tests/numa.sh tests/kernel-table.sh \
 	tests/kexec-tools.sh tests/loop-can-fail.sh \
-	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s tests/harness.sh
+	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s tests/firmware.sh tests/harness.sh
 HOPS ?= 100
 FUZZ_SECONDS ?= 60
 
 # new_run_dir NAME: a run directory of its own, RUNS/DATE-NAME.XXXXXX
 new_run_dir = $$(mkdir -p $(RUNS) && mktemp -d $(RUNS)/$$(date +%Y%m%d-%H%M%S)-$(1).XXXXXX)
-RUN_SUITES = GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
+RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
 	tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
 
