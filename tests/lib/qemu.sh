@@ -15,7 +15,9 @@
 #	with the log path whenever a new marker arrives.  QEMU_EXTRA, if
 #	set, holds more QEMU options (split on blanks).
 #
-#	Knobs, all off by default (off, the boot is the plain one above):
+#	Knobs, all off by default (off, the boot is the plain one above);
+#	QEMU_TPM, QEMU_VGA and QEMU_SB are "", 0 or 1, qemu_boot fails
+#	on any other value:
 #	QEMU_TPM=1	a TPM 2.0: swtpm (socket, state in
 #			$RUN_DIR/NAME.tpm/) started before QEMU, a tpm-crb
 #			on its control socket; stopped by pid, bounded, when
@@ -26,12 +28,15 @@
 #			pflash, for the caller's OVMF_CODE/OVMF_VARS of a
 #			secboot build (the snakeoil ones, tests/lib/esp.sh).
 #			A boot the firmware refuses never reboots: as soon as
-#			the console shows "Access Denied" or "Fallback to
-#			insecure legacy linux kernel loader is disabled",
-#			QEMU is stopped and qemu_boot returns 2, that line in
-#			its message.
-#	QEMU_ESP=DIR	boot from DIR as a FAT disk (vvfat, fat:rw: - the
-#			guest may write into DIR) instead of -kernel/-initrd:
+#			the console shows a refusal (qemu_refused: systemd-boot's
+#			"Error loading ...: Access Denied", BdsDxe's "failed to
+#			load ...: Access Denied", OVMF's "Fallback to insecure
+#			legacy linux kernel loader is disabled"), QEMU is
+#			stopped and qemu_boot returns 2, that line in its
+#			message; so it does when QEMU ended before the watcher
+#			saw the line.
+#	QEMU_ESP=DIR	boot from DIR as a read-only FAT disk (vvfat) on
+#			virtio-blk instead of -kernel/-initrd:
 #			KERNEL, INITRD and APPEND must then be "" (qemu_boot
 #			fails otherwise), the ESP's loader entry holds them,
 #			panic=-1 included (tests/lib/esp.sh builds it).
@@ -96,12 +101,15 @@ qemu_count_markers()
 }
 
 # qemu_refused LOG: the first console line of LOG where the firmware
-# refuses an image under Secure Boot (the boot then never goes on)
+# refuses an image under Secure Boot (the boot then never goes on).
+# Anchored: a firmware line starts right after perl's timestamp, past
+# any colour or screen escapes, where a kernel line starts with the
+# kernel's own "[    0.000000] ": no kernel message can match.
 qemu_refused()
 {
-	local line
+	local line esc=$'\e'
 
-	line=$(grep -a -m1 -E 'Access Denied|Fallback to insecure legacy linux kernel loader is disabled' "$1") ||
+	line=$(grep -a -m1 -E "^\[ *[0-9.]+\] ($esc\[[0-9;=]*[A-Za-z])*(Error loading .*: Access Denied|BdsDxe: failed to load .*Access Denied|([A-Za-z0-9_]+: )?Fallback to insecure legacy linux kernel loader is disabled)" "$1") ||
 		return 1
 	# without the timestamp, and systemd-boot's colours
 	echo "$line" | sed -E 's/^\[ *[0-9.]+\] //; s/\x1b\[[0-9;=]*[A-Za-z]//g'
@@ -129,6 +137,26 @@ QEMU_JOB_TEMP=()
 QEMU_JOB_SWTPM=""
 QEMU_JOB_SWTPM_PIDFILE=""
 QEMU_JOB_SWTPM_SOCKDIR=""
+# A signal that arrives while a job of the boot is started, between its
+# fork and the recording of its pid, waits here until the pid is
+# recorded (qemu_hold_signals ... qemu_take_signals): qemu_stop would not
+# know the job otherwise, and it would run until its own timeout - perl,
+# before QEMU opens the fifo, forever
+QEMU_SIG_PENDING=""
+
+qemu_hold_signals()
+{
+	QEMU_SIG_PENDING=""
+	trap 'QEMU_SIG_PENDING=${QEMU_SIG_PENDING:-INT}' INT
+	trap 'QEMU_SIG_PENDING=${QEMU_SIG_PENDING:-TERM}' TERM
+}
+
+qemu_take_signals()
+{
+	trap 'qemu_trap INT' INT
+	trap 'qemu_trap TERM' TERM
+	[ -z "$QEMU_SIG_PENDING" ] || qemu_trap "$QEMU_SIG_PENDING"
+}
 
 # qemu_swtpm_start NAME: start swtpm for boot NAME, a TPM 2.0 with its
 # state in $RUN_DIR/NAME.tpm, under a timeout past QEMU's; sets
@@ -146,12 +174,14 @@ qemu_swtpm_start()
 		QEMU_TPM_SOCK=$QEMU_JOB_SWTPM_SOCKDIR/swtpm.sock
 	fi
 	QEMU_JOB_SWTPM_PIDFILE=$dir/swtpm.pid
+	qemu_hold_signals
 	timeout -k "$QEMU_KILL_AFTER" $((QEMU_TIMEOUT + 2 * QEMU_KILL_AFTER)) \
 		swtpm socket --tpm2 --tpmstate dir="$dir" \
 		--ctrl type=unixio,path="$QEMU_TPM_SOCK" \
 		--pid file="$QEMU_JOB_SWTPM_PIDFILE" \
 		--log file="$dir/swtpm.log",level=1 </dev/null >"$dir/swtpm.out" 2>&1 &
 	QEMU_JOB_SWTPM=$!
+	qemu_take_signals
 	for _ in $(seq 50); do
 		[ -S "$QEMU_TPM_SOCK" ] && return 0
 		kill -0 "$QEMU_JOB_SWTPM" 2>/dev/null || break
@@ -226,7 +256,7 @@ qemu_boot()
 	local log=$RUN_DIR/$1.log vars=$RUN_DIR/$1.vars.fd fifo=$RUN_DIR/$1.console
 	local pidfile=$RUN_DIR/$1.pid
 	local start now last markers n qpid done_re why="" rc=1 refused
-	local machine=q35 knobs="" boot=() cmdline=() extra=()
+	local machine=q35 knobs="" bad="" boot=() cmdline=() extra=()
 
 	# here, not at source time: a boot run in a subshell, $(...),
 	# needs the trap there
@@ -234,9 +264,19 @@ qemu_boot()
 	trap 'qemu_trap INT' INT
 	trap 'qemu_trap TERM' TERM
 	mkdir -p "$RUN_DIR"
-	for n in QEMU_TPM QEMU_VGA QEMU_SB QEMU_ESP; do
-		[ -z "${!n:-}" ] || [ "${!n}" = 0 ] || knobs="$knobs $n=${!n}"
+	for n in QEMU_TPM QEMU_VGA QEMU_SB; do
+		case ${!n:-} in
+		"" | 0)	;;
+		1)	knobs="$knobs $n=1" ;;
+		*)	bad="$bad $n=${!n}" ;;
+		esac
 	done
+	[ -z "${QEMU_ESP:-}" ] || knobs="$knobs QEMU_ESP=$QEMU_ESP"
+	if [ -n "$bad" ]; then
+		echo "# $(date -Is) $name: not booted:$bad" >"$log"
+		qemu_fail "$name" "${bad# }: QEMU_TPM, QEMU_VGA and QEMU_SB are empty, 0 or 1"
+		return 1
+	fi
 	if [ -n "${QEMU_ESP:-}" ]; then
 		echo "# $(date -Is) $name: ESP $QEMU_ESP $mem:$knobs" >"$log"
 		if [ -n "$kernel$initrd$append" ]; then
@@ -252,7 +292,11 @@ qemu_boot()
 			qemu_fail "$name" "QEMU_ESP=$QEMU_ESP is no directory"
 			return 1
 		fi
-		boot=(-drive "file=fat:rw:$QEMU_ESP,format=raw,if=ide")
+		# read-only: nothing in the boot writes to the ESP, and vvfat's
+		# write mode is fragile.  On virtio-blk, since an IDE disk
+		# cannot be read-only on QEMU 7.2 ("Block node is read-only"
+		# with fat: alone or with readonly=on)
+		boot=(-drive "file=fat:$QEMU_ESP,format=raw,if=virtio,readonly=on")
 	else
 		echo "# $(date -Is) $name: $kernel $initrd $mem: $append${knobs:+ (}${knobs# }${knobs:+)}" >"$log"
 		boot=(-kernel "$kernel" -initrd "$initrd")
@@ -278,6 +322,7 @@ qemu_boot()
 	cp "$OVMF_VARS" "$vars"
 	rm -f "$pidfile" "$fifo"
 	mkfifo "$fifo"
+	qemu_hold_signals
 	# The console through a fifo rather than a pipe, so that both ends
 	# are jobs of this shell with a pid to stop and to wait for.
 	T0=$(date +%s.%N) perl -MTime::HiRes=time -ne \
@@ -294,6 +339,7 @@ qemu_boot()
 		-serial stdio "${boot[@]}" ${QEMU_EXTRA:-} "${cmdline[@]}" "${extra[@]}" \
 		</dev/null >"$fifo" 2>&1 &
 	QEMU_JOB_TIMEOUT=$!
+	qemu_take_signals
 
 	start=$(date +%s)
 	last=$start
@@ -330,6 +376,12 @@ qemu_boot()
 	# QEMU has exited, or is stopped here; either way the waits in
 	# qemu_stop are bounded
 	qemu_stop
+	# QEMU may have ended (a firmware that exits, or -no-reboot) before
+	# the watcher looked at the refusal; perl is reaped, the log whole
+	if [ -z "$why" ] && [ "${QEMU_SB:-0}" = 1 ] && refused=$(qemu_refused "$log"); then
+		why="Secure Boot refused the image: $refused"
+		rc=2
+	fi
 	rm -f "$RUN_DIR/$name.markers"
 	echo "# $name: QEMU ran $(($(date +%s) - start))s" >>"$log"
 	qemu_markers "$name" >"$RUN_DIR/$name.markers.tmp"
