@@ -30,9 +30,11 @@
 #			  \loader\loader.conf	 no menu, the one entry
 #			  \loader\entries\efi-ranges.conf
 #						 options "panic=-1 CMDLINE"
-#			The key is decrypted (passphrase "snakeoil") into
-#			$RUN_DIR/NAME.sign/, mode 0600 in a 0700 directory,
-#			and removed once both are signed; sbsign's output is
+#			The key is decrypted (passphrase "snakeoil", given to
+#			openssl on a file descriptor, never on a command line)
+#			into $RUN_DIR/NAME.sign/, mode 0600 in a 0700
+#			directory, by a subshell that removes it on every way
+#			out (signed, failed, INT, TERM or HUP); sbsign's output is
 #			in NAME.sign/log.  Both signatures are checked with
 #			sbverify against ROOT's certificate.  Prints why and
 #			returns 1 on failure.
@@ -106,13 +108,21 @@ esp_build()
 	rm -rf "$esp" "$sign"
 	mkdir -p "$esp/EFI/BOOT" "$esp/loader/entries"
 	mkdir -m 0700 "$sign"
-	(umask 077 && openssl pkey -in "$enc" -passin pass:snakeoil -out "$sign/snakeoil.key") \
-		>"$sign/log" 2>&1 || rc=1
-	[ "$rc" = 0 ] && { esp_sign "$sign" "$cert" "$sdboot" "$esp/EFI/BOOT/BOOTX64.EFI" || rc=1; }
-	if [ "$rc" = 0 ] && [ "$how" = signed ]; then
-		esp_sign "$sign" "$cert" "$kernel" "$esp/vmlinuz" || rc=1
-	fi
-	rm -f "$sign/snakeoil.key"
+	# The decrypted key lives only as long as this subshell: its EXIT
+	# trap removes it, and a signal exits it through that trap (bash
+	# runs no EXIT trap for a signal left to its default).  The
+	# caller's traps are untouched.
+	(
+		trap 'rm -f "$sign/snakeoil.key"' EXIT
+		trap 'exit 129' HUP
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
+		umask 077
+		# && rather than set -e, which a subshell left of || ignores
+		openssl pkey -in "$enc" -passin fd:3 -out "$sign/snakeoil.key" 3<<<snakeoil &&
+			esp_sign "$sign" "$cert" "$sdboot" "$esp/EFI/BOOT/BOOTX64.EFI" &&
+			{ [ "$how" != signed ] || esp_sign "$sign" "$cert" "$kernel" "$esp/vmlinuz"; }
+	) >>"$sign/log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "# esp_build $name: signing with $enc failed:"
 		sed 's/^/#   /' "$sign/log"
