@@ -22,6 +22,7 @@ set -eu
 here=$(dirname "$0")
 . "$here/lib/tap.sh"
 . "$here/lib/usage.sh"
+. "$here/lib/wait.sh"
 
 DOC=""
 BEGIN_MARK="<!-- mutants: begin -->"
@@ -97,6 +98,8 @@ run_suite()
 		known=$(failed_points "$RUN_DIR/control/$(run_name "$@").tap" | paste -sd'|' -)
 	setsid "$here/../$1" "${@:2}" "$run" "$images" >"$run.tap" 2>"$run.err" &
 	pid=$!
+	# a session of its own: stopped with the run, or it outlives it
+	trap 'kill -TERM -- "-$pid" 2>/dev/null; wait_pid "$pid" 30 || true; exit 143' TERM INT
 	while [ "$dir" != "$RUN_DIR/control" ] && kill -0 "$pid" 2>/dev/null; do
 		failed=$(first_failure "$run.tap" "$known")
 		if [ -n "$failed" ]; then
