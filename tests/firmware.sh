@@ -33,6 +33,7 @@ here=$(dirname "$0")
 . "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
 . "$here/lib/checks.sh"
+. "$here/lib/steer.sh"
 . "$here/lib/esp.sh"
 
 # firmware_select BUILD: point OVMF_CODE/OVMF_VARS at BUILD (2022.11, the
@@ -47,9 +48,6 @@ firmware_select()
 	OVMF_VARS=$root/usr/share/OVMF/OVMF_VARS_4M.fd
 	[ -r "$OVMF_CODE" ] && [ -r "$OVMF_VARS" ] || { echo "no $OVMF_CODE"; return 1; }
 }
-
-# the value of KEY= in the first "MARKER gen=GEN" line
-field() { qemu_field "$@"; }
 
 # the kernel's console lines of boot BOOT, its timestamps stripped too
 kernel_lines()
@@ -95,9 +93,9 @@ memattr_pages_exact()
 	local addr bytes start pages want_start want_pages
 
 	table_read "$1" MEMATTR 1 16 || return 1
-	addr=$(field "$1" MEMATTR 1 addr)
+	addr=$(qemu_field "$1" MEMATTR 1 addr)
 	# table_read checked: the header's size, and what was read
-	bytes=$(field "$1" MEMATTR 1 bytes)
+	bytes=$(qemu_field "$1" MEMATTR 1 bytes)
 	read -r start pages <<<"$(fw_range "$1" 1 firmware:memattr)"
 	tap_int "FWRANGE firmware:memattr start" "$start" &&
 		tap_int "FWRANGE firmware:memattr pages" "$pages" 1 || return 1
@@ -107,28 +105,29 @@ memattr_pages_exact()
 	[ $((start)) = "$want_start" ] && [ "$pages" = "$want_pages" ]
 }
 
-# bmp_everywhere BOOT LAST: the BGRT image reads as a BMP in every generation
-bmp_everywhere()
-{
-	local g m
-
-	for g in $(seq 1 "$2"); do
-		m=$(field "$1" BGRT "$g" magic)
-		[ "$m" = BM ] || { echo "generation $g: BGRT image magic '${m}'"; return 1; }
-	done
-}
-
 # bgrt_kept BOOT: generation 1's table keeps a firmware:bgrt range holding
 # the image
 bgrt_kept()
 {
 	local addr start pages
 
-	addr=$(field "$1" BGRT 1 addr)
+	addr=$(qemu_field "$1" BGRT 1 addr)
 	read -r start pages <<<"$(fw_range "$1" 1 firmware:bgrt)"
 	tap_int "BGRT addr" "$addr" && tap_int "FWRANGE firmware:bgrt start" "$start" &&
 		tap_int "FWRANGE firmware:bgrt pages" "$pages" 1 || return 1
 	[ $((start)) -le $((addr)) ] && [ $((addr)) -lt $((start + pages * 4096)) ]
+}
+
+# value_everywhere BOOT MARKER KEY WANT LAST: KEY of MARKER is WANT in
+# generations 1..LAST
+value_everywhere()
+{
+	local g v
+
+	for g in $(seq 1 "$5"); do
+		v=$(qemu_field "$1" "$2" "$g" "$3")
+		[ "$v" = "$4" ] || { echo "generation $g: $2 $3='$v', not $4"; return 1; }
+	done
 }
 
 # tpm_logs_not_ram BOOT: both TPM logs of generation 1 lie in ACPI memory
@@ -138,10 +137,10 @@ tpm_logs_not_ram()
 {
 	local log final li fi
 
-	log=$(field "$1" TPMLOG 1 log)
-	final=$(field "$1" TPMLOG 1 final)
-	li=$(field "$1" TPMLOG 1 log_iomem)
-	fi=$(field "$1" TPMLOG 1 final_iomem)
+	log=$(qemu_field "$1" TPMLOG 1 log)
+	final=$(qemu_field "$1" TPMLOG 1 final)
+	li=$(qemu_field "$1" TPMLOG 1 log_iomem)
+	fi=$(qemu_field "$1" TPMLOG 1 final_iomem)
 	echo "event log at ${log:-?}: ${li:-?}, final log at ${final:-?}: ${fi:-?}"
 	tap_int "TPMLOG log" "$log" >/dev/null && tap_int "TPMLOG final" "$final" >/dev/null || return 1
 	case "$li $fi" in
@@ -165,7 +164,7 @@ table_of()
 	firmware:esrt)		efi_table "$1" ESRT ;;
 	firmware:mokvar)	efi_table "$1" MOKvar ;;
 	firmware:tpm-log)	efi_table "$1" TPMEventLog; efi_table "$1" TPMFinalLog ;;
-	firmware:bgrt)		field "$1" BGRT 1 addr ;;
+	firmware:bgrt)		qemu_field "$1" BGRT 1 addr ;;
 	esac
 }
 
@@ -191,18 +190,6 @@ kept_for_real_tables()
 	[ $n -gt 0 ]
 }
 
-# reserved_everywhere BOOT MARKER LAST: the table's address is a Reserved
-# resource in /proc/iomem in every generation before the capture kernel
-reserved_everywhere()
-{
-	local g v
-
-	for g in $(seq 1 "$3"); do
-		v=$(field "$1" "$2" "$g" iomem)
-		[ "$v" = Reserved ] || { echo "generation $g: $2 in iomem '${v}'"; return 1; }
-	done
-}
-
 # chain_done BOOT CAPTURE: the capture kernel saved the dump
 chain_done()
 {
@@ -221,7 +208,7 @@ consoles_clean()
 	local g
 
 	for g in $(seq 1 "$2"); do
-		[ "$(field "$1" CONSOLE "$g" clean)" = yes ] ||
+		[ "$(qemu_field "$1" CONSOLE "$g" clean)" = yes ] ||
 			{ echo "generation $g: console not clean"; qemu_lines "$1" DMESG-BAD "$g" | head -n 5; return 1; }
 	done
 }
@@ -241,18 +228,18 @@ chain_checks()
 
 	tap_check "$fw: every range kept for a firmware table holds the table the firmware published" \
 		kept_for_real_tables "$boot"
-	tap_check "$fw: the Memory Attributes table ($(field "$boot" MEMATTR 1 bytes) bytes at $(field "$boot" MEMATTR 1 addr)) reads the same in generations 1-$last" \
+	tap_check "$fw: the Memory Attributes table ($(qemu_field "$boot" MEMATTR 1 bytes) bytes at $(qemu_field "$boot" MEMATTR 1 addr)) reads the same in generations 1-$last" \
 		table_same "$boot" MEMATTR "$last" 16
 	tap_check "$fw: the range kept for it is the table's own pages" \
 		memattr_pages_exact "$boot"
 	tap_check "$fw: that range hashes the same in generations 1-$last" \
 		range_hash_kept "$boot" firmware:memattr "$last"
 
-	if [ -z "$(field "$boot" BGRT 1 magic)" ]; then
+	if [ -z "$(qemu_field "$boot" BGRT 1 magic)" ]; then
 		tap_fail "$fw: OVMF publishes a BGRT image with -device VGA: $(qemu_lines "$boot" BGRT 1)"
 	else
-		tap_check "$fw: the BGRT image ($(field "$boot" BGRT 1 bytes) bytes at $(field "$boot" BGRT 1 addr)) is a BMP in generations 1-$last" \
-			bmp_everywhere "$boot" "$last"
+		tap_check "$fw: the BGRT image ($(qemu_field "$boot" BGRT 1 bytes) bytes at $(qemu_field "$boot" BGRT 1 addr)) is a BMP in generations 1-$last" \
+			value_everywhere "$boot" BGRT magic BM "$last"
 		tap_check "$fw: the BGRT image reads the same in generations 1-$last" \
 			table_same "$boot" BGRT "$last" 54
 		tap_check "$fw: generation 1 keeps it as firmware:bgrt" bgrt_kept "$boot"
@@ -260,10 +247,10 @@ chain_checks()
 			range_hash_kept "$boot" firmware:bgrt "$last"
 	fi
 
-	if [ -z "$(field "$boot" TPMLOG 1 sha)" ]; then
+	if [ -z "$(qemu_field "$boot" TPMLOG 1 sha)" ]; then
 		tap_fail "$fw: the TPM event log is readable with swtpm: $(qemu_lines "$boot" TPMLOG 1)"
 	else
-		tap_check "$fw: the TPM event log ($(field "$boot" TPMLOG 1 bytes) bytes) reads the same in generations 1-$last" \
+		tap_check "$fw: the TPM event log ($(qemu_field "$boot" TPMLOG 1 bytes) bytes) reads the same in generations 1-$last" \
 			table_same "$boot" TPMLOG "$last" 1
 	fi
 	if [ -n "$(fw_range "$boot" 1 firmware:tpm-log)" ]; then
@@ -302,19 +289,7 @@ chain()
 		tap_skip "$fw: the MOKvar table is kept" "no MOKvar= in the efi: line: only shim publishes it"
 	fi
 	tap_check "$fw: the BGRT image is Reserved in /proc/iomem in generations 1-$((last - 1))" \
-		reserved_everywhere "$boot" BGRT $((last - 1))
-}
-
-# steered BOOT KERNEL TOOLS: one kexec -l hop, segments packed below the
-# end of the Memory Attributes table's pages, where they went listed
-steered()
-{
-	if qemu_boot "$1" "$IMAGES/bzImage-$2" "$IMAGES/initramfs-$2.cpio.gz" $MEM \
-		"console=ttyS0 t.mode=kexec t.hops=1 t.kx=c t.kexec=$3 t.steer=memattr-table t.segments=1" 2; then
-		tap_pass "$fw: $2 kernel, $3 kexec-tools, segments packed below the Memory Attributes table ($(qemu_field "$1" STEER 1 range)): generation 2 booted"
-	else
-		tap_fail "$fw: $2 kernel, $3 kexec-tools, segments packed below the Memory Attributes table: generation 2 booted"
-	fi
+		value_everywhere "$boot" BGRT iomem Reserved $((last - 1))
 }
 
 damage()
@@ -322,24 +297,19 @@ damage()
 	local fw=$1 boot
 
 	boot=steer-$fw-stock
-	steered "$boot" stock stock
+	steered_hop "$fw: " "$boot" stock stock memattr-table
 	tap_check "$fw: stock kernel, Debian's kexec-tools: a segment lies on the Memory Attributes table" \
 		segment_on "$boot" $(memattr_bytes "$boot")
-	tap_check "$fw: and generation 2 finds the table damaged (version $(field "$boot" MEMATTR 2 version))" \
+	tap_check "$fw: and generation 2 finds the table damaged (version $(qemu_field "$boot" MEMATTR 2 version))" \
 		table_damaged "$boot" MEMATTR
 	boot=steer-$fw-ours
-	steered "$boot" ours ours
+	steered_hop "$fw: " "$boot" ours ours memattr-table
 	tap_check "$fw: ours, the same steering: generation 2 finds it intact" \
 		table_same "$boot" MEMATTR 2 16
 
 	# the BGRT image, which the kernel itself keeps Reserved
 	boot=steer-$fw-bgrt
-	if QEMU_VGA=1 qemu_boot "$boot" "$IMAGES/bzImage-ours" "$IMAGES/initramfs-ours.cpio.gz" $MEM \
-		"console=ttyS0 t.mode=kexec t.hops=1 t.kx=c t.kexec=stock t.steer=firmware:bgrt t.segments=1" 2; then
-		tap_pass "$fw: ours kernel, Debian's kexec-tools, segments packed below the end of the BGRT image ($(qemu_field "$boot" STEER 1 range)): generation 2 booted"
-	else
-		tap_fail "$fw: ours kernel, Debian's kexec-tools, segments packed below the end of the BGRT image: generation 2 booted"
-	fi
+	QEMU_VGA=1 steered_hop "$fw: " "$boot" ours stock firmware:bgrt
 	tap_check "$fw: kexec placed its segments in the 64 MiB window below the image's end, none on it, and generation 2 reads the same image" \
 		bgrt_untouched "$boot"
 	if bgrt_out_of_reach "$boot" "chain-$fw" >"$RUN_DIR/$boot.why"; then
@@ -355,7 +325,7 @@ bgrt_out_of_reach()
 {
 	local bgrt
 
-	bgrt=$(field "$1" BGRT 1 iomem)
+	bgrt=$(qemu_field "$1" BGRT 1 iomem)
 	tpm_logs_not_ram "$2" >/dev/null || { tpm_logs_not_ram "$2"; return 1; }
 	echo "the kernel keeps the BGRT image ${bgrt:-?} in /proc/iomem and the TPM logs lie in ACPI memory ($(tpm_logs_not_ram "$2")): kexec places segments in System RAM only (the point above)"
 	[ "$bgrt" = Reserved ]
