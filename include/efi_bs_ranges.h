@@ -4,9 +4,10 @@
  * CODE/DATA range, handed from one kernel to the next across kexec.
  *
  * The table is a header followed by nr_entries entries, sorted by
- * phys_addr and not overlapping.  All fields are little endian.  The
- * CRC is the IEEE 802.3 CRC-32 (as zlib's crc32()) over header_size +
- * nr_entries * entry_size bytes, computed with the crc32 field zero.
+ * phys_addr and not overlapping.  Fields are in the byte order of the
+ * x86 kernel that wrote the table, little endian.  The CRC is the
+ * IEEE 802.3 CRC-32 (as zlib's crc32()) over the header and the entries,
+ * computed with the crc32 field zero.  A version fixes the sizes of both.
  *
  * Readable by root at /sys/firmware/efi/bs_ranges and passed to the next
  * kernel as setup_data of type SETUP_EFI_BS_RANGES; the kernel's
@@ -27,11 +28,6 @@
 #define EFI_BS_RANGES_VERSION		1
 #define EFI_BS_RANGES_MAX_ENTRIES	4096
 
-/* header flags */
-#define EFI_BS_RANGES_F_CRASH		0x1	/* written by a kdump kernel */
-#define EFI_BS_RANGES_F_NO_PREDECESSOR	0x2	/* kexec'd with no valid table */
-#define EFI_BS_RANGES_F_ALL		0x3
-
 /* entry state */
 #define EFI_BS_STATE_FREED		1	/* given to the page allocator */
 #define EFI_BS_STATE_KEPT		2	/* still reserved, see reason */
@@ -51,19 +47,16 @@
 #define EFI_BS_REASON_KERNEL_DATA	10	/* overlaps initrd or setup_data */
 #define EFI_BS_REASON_NOT_RAM		11	/* not all E820 RAM */
 #define EFI_BS_REASON_EFI_DEBUG		12	/* booted with efi=debug */
-#define EFI_BS_REASON_NOMEM		13	/* allocation failure */
-#define EFI_BS_REASON_NO_TABLE		14	/* kexec'd without a valid table */
-#define EFI_BS_REASON_MAX		14
+#define EFI_BS_REASON_NO_TABLE		13	/* kexec'd without a valid table */
+#define EFI_BS_REASON_MAX		13
 
 struct efi_bs_ranges_header {
 	__u32 magic;		/* 0x00 EFI_BS_RANGES_MAGIC */
-	__u16 version;		/* 0x04 EFI_BS_RANGES_VERSION */
-	__u16 header_size;	/* 0x06 sizeof(struct efi_bs_ranges_header) */
-	__u16 entry_size;	/* 0x08 sizeof(struct efi_bs_range) */
-	__u16 flags;		/* 0x0a EFI_BS_RANGES_F_* */
-	__u32 nr_entries;	/* 0x0c */
-	__u32 generation;	/* 0x10 1 for a kernel booted by firmware */
-	__u32 crc32;		/* 0x14 */
+	__u32 version;		/* 0x04 EFI_BS_RANGES_VERSION */
+	__u32 nr_entries;	/* 0x08 */
+	__u32 generation;	/* 0x0c 1 for a kernel booted by firmware */
+	__u32 crc32;		/* 0x10 */
+	__u32 reserved;		/* 0x14 zero; aligns the entries */
 };				/* 0x18 */
 
 struct efi_bs_range {

@@ -30,12 +30,9 @@ static const char * const rule_args[] = {
 	[EFI_BS_RULE_TRUNCATED]		= "truncated",
 	[EFI_BS_RULE_MAGIC]		= "magic",
 	[EFI_BS_RULE_VERSION]		= "version",
-	[EFI_BS_RULE_HEADER_SIZE]	= "header-size",
-	[EFI_BS_RULE_ENTRY_SIZE]	= "entry-size",
 	[EFI_BS_RULE_COUNT]		= "count",
 	[EFI_BS_RULE_LENGTH]		= "length",
 	[EFI_BS_RULE_CRC]		= "crc",
-	[EFI_BS_RULE_FLAGS]		= "flags",
 	[EFI_BS_RULE_GENERATION]	= "generation",
 	[EFI_BS_RULE_ENTRY]		= "entry",
 	[EFI_BS_RULE_ORDER]		= "order",
@@ -111,12 +108,6 @@ static size_t break_rule(struct efi_bs_ranges_header *hdr, size_t size, int rule
 	case EFI_BS_RULE_VERSION:
 		hdr->version++;
 		break;
-	case EFI_BS_RULE_HEADER_SIZE:
-		hdr->header_size += 8;
-		break;
-	case EFI_BS_RULE_ENTRY_SIZE:
-		hdr->entry_size -= 8;
-		break;
 	case EFI_BS_RULE_COUNT:
 		hdr->nr_entries = EFI_BS_RANGES_MAX_ENTRIES + 1;
 		return size;
@@ -125,9 +116,6 @@ static size_t break_rule(struct efi_bs_ranges_header *hdr, size_t size, int rule
 	case EFI_BS_RULE_CRC:
 		r[1].num_pages ^= 1;
 		return size;
-	case EFI_BS_RULE_FLAGS:
-		hdr->flags |= 0x8000;
-		break;
 	case EFI_BS_RULE_GENERATION:
 		hdr->generation = 0;
 		break;

@@ -139,8 +139,6 @@ static void seal(struct table3 *t)
 {
 	t->hdr.magic = EFI_BS_RANGES_MAGIC;
 	t->hdr.version = EFI_BS_RANGES_VERSION;
-	t->hdr.header_size = sizeof(t->hdr);
-	t->hdr.entry_size = sizeof(t->r[0]);
 	t->hdr.crc32 = 0;
 	t->hdr.crc32 = crc32(0, (const unsigned char *)t, sizeof(*t));
 }
@@ -182,6 +180,21 @@ static void exclude_only_kept(void)
 	   "exclude_kept: kept ranges come out, freed and reclaimed stay");
 }
 
+static void version_rule(void)
+{
+	const char *broken = NULL;
+	struct table3 t;
+	int ret;
+
+	/* the reserved field belongs to the next version */
+	make_table(&t);
+	t.hdr.reserved = 1;
+	seal(&t);
+	ret = efi_ranges_validate(&t, sizeof(t), NULL, 0, &broken);
+	ok(ret < 0 && !strcmp(broken, "unsupported version"),
+	   "version rule: a header with its reserved field set is refused by name");
+}
+
 static void ram_rule(void)
 {
 	static const struct memory_range split[] = {	/* ========rr======== */
@@ -221,7 +234,7 @@ static void ram_rule(void)
 static void print_table(void)
 {
 	static const char want[] =
-		"# generation 2 flags 0x0 entries 3 crc32 0x%08x\n"
+		"# generation 2 entries 3 crc32 0x%08x\n"
 		"0x0000000000004000-0x0000000000005fff bs-data 0x0000000000000000 freed - 1\n"
 		"0x0000000000008000-0x0000000000009fff bs-data 0x0000000000000000 kept firmware:esrt 1\n"
 		"0x000000000000c000-0x000000000000dfff bs-data 0x0000000000000000 reclaimed efi-debug 2\n";
@@ -462,6 +475,7 @@ int main(void)
 	exclude_one_byte();
 	exclude_twice();
 	exclude_only_kept();
+	version_rule();
 	ram_rule();
 	print_table();
 	keep_off_without_ram_rule();
