@@ -162,14 +162,17 @@ static void efi_memmap_range(uint64_t *start, uint64_t *end)
 static uint64_t freed_kib_in(const struct efi_bs_ranges_header *hdr,
 			     uint64_t start, uint64_t end)
 {
-	const struct efi_bs_range *r;
+	const struct efi_bs_range *r = efi_bs_ranges_entries(hdr);
 	uint64_t kib = 0, s, e;
+	uint32_t i;
 
-	while ((r = efi_bs_ranges_find_freed(hdr, start, end))) {
+	for (i = 0; i < hdr->nr_entries; i++, r++) {
+		if (r->state == EFI_BS_STATE_KEPT)
+			continue;
 		s = r->phys_addr > start ? r->phys_addr : start;
 		e = efi_bs_range_end(r) < end ? efi_bs_range_end(r) : end;
-		kib += (e - s) >> 10;
-		start = efi_bs_range_end(r);
+		if (s < e)
+			kib += (e - s) >> 10;
 	}
 	return kib;
 }

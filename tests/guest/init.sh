@@ -14,7 +14,8 @@
 #                    starting with kexec_load (default alt)
 #   t.next=W1,W2     words added to the command line of later generations
 #   t.drop=W1,W2     words removed from it (e.g. efi=debug after gen 1)
-#   t.kexec=ours|stock  the kexec-tools to use (default ours)
+#   t.kexec=T1,T2    the kexec-tools generation N uses, ours or stock
+#                    (default ours); the last one given for later ones
 #   t.bad=R1,R2      kexec mode: at generation N, hand the next kernel a
 #                    range table that breaks rule RN (bstable rules), after
 #                    checking that kexec refuses it without
@@ -27,11 +28,10 @@
 #   t.v=1            one BSRANGE line per boot-services range
 #   t.cost=1         time the rules' work on this boot's table that a
 #                    kernel inheriting it does in one hop (bench_table)
-#   t.steer=REASON   at generation 1, pass kexec --mem-min/--mem-max so that
-#                    segments are packed right below the end of the
-#                    largest range kept for REASON (e.g. efi-debug) that
-#                    ends above 64 MiB: stock kexec-tools puts one on it,
-#                    ours must not
+#   t.steer=REASON   at generation t.steer_gen (default 1), pass kexec
+#                    --mem-min/--mem-max so that segments are packed right
+#                    below the end of the largest range kept for REASON
+#                    (e.g. no-table) that ends above 64 MiB
 #   t.segments=1     print where kexec -l put each segment, from kexec -d:
 #                    T: SEGMENT gen=N mem=0x... memsz=0x...
 #   t.steer=memattr-table  the same below the end of the page(s) holding
@@ -96,7 +96,9 @@ GEN=$(arg t.gen 1)
 HOPS=$(arg t.hops 3)
 KX=$(arg t.kx alt)
 KEXEC=/sbin/kexec
-[ "$(arg t.kexec ours)" = stock ] && KEXEC=/sbin/kexec-stock
+# anything but ours or stock names no kexec: the hop fails (KEXEC-FAIL)
+tools=$(arg t.kexec ours | tr ',' '\n' | head -n "$GEN" | tail -n 1)
+[ "$tools" = ours ] || KEXEC=/sbin/kexec-$tools
 TABLE=/sys/firmware/efi/bs_ranges
 
 uptime_s()
@@ -499,9 +501,9 @@ table_options()
 	bad=$(arg t.bad '' | cut -d, -f"$GEN")
 	free=$(arg t.free '')
 	steer=$(arg t.steer '')
-	if [ "$steer" = memattr-table ] && [ "$GEN" = 1 ]; then
+	if [ "$steer" = memattr-table ] && [ "$GEN" = "$(arg t.steer_gen 1)" ]; then
 		memattr_steer_options || return 1
-	elif [ -n "$steer" ] && [ "$GEN" = 1 ]; then
+	elif [ -n "$steer" ] && [ "$GEN" = "$(arg t.steer_gen 1)" ]; then
 		steer_options "$steer" || return 1
 	elif [ -n "$bad" ]; then
 		# generation 1's table has every range; later ones may hold few

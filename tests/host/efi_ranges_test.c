@@ -34,7 +34,7 @@ static void ok(int cond, const char *what)
 
 /*
  * Ranges given as page pairs [first, last]; excludes pages [xs, xe] as
- * efi_ranges_exclude_kept() does (then sorts) and checks the result
+ * efi_ranges_exclude_owned() does (then sorts) and checks the result
  * likewise, every range of type @type.
  */
 static int check_typed(const int *in, int nr_in, int max, unsigned int type, unsigned long long xs,
@@ -165,7 +165,7 @@ static void make_table(struct table3 *t)
 	seal(t);
 }
 
-static void exclude_only_kept(void)
+static void exclude_only_owned(void)
 {
 	struct memory_range m[8] = { { P(0), P(16) - 1, RANGE_RAM } };
 	struct memory_ranges ranges = { .size = 1, .max_size = 8, .ranges = m };
@@ -175,9 +175,22 @@ static void exclude_only_kept(void)
 	/* ====ffff==kk==rr: only the kept range (8-9) comes out */
 	make_table(&t);
 	ok(efi_ranges_validate(&t, sizeof(t), NULL, 0, &broken) == 0 &&
-	   efi_ranges_exclude_kept(&t, &ranges) == 0 && ranges.size == 2 &&
+	   efi_ranges_exclude_owned(&t, &ranges) == 0 && ranges.size == 2 &&
 	   m[0].end == P(8) - 1 && m[1].start == P(10),
-	   "exclude_kept: kept ranges come out, freed and reclaimed stay");
+	   "exclude_owned: a range kept for firmware comes out, freed and reclaimed stay");
+
+	/* ====ffff==kk==KK: kept for efi=debug (12-13) stays, no-table (8-9) goes */
+	make_table(&t);
+	t.r[1].reason = EFI_BS_REASON_NO_TABLE;
+	t.r[2].state = EFI_BS_STATE_KEPT;
+	t.r[2].generation = 2;
+	seal(&t);
+	m[0] = (struct memory_range){ P(0), P(16) - 1, RANGE_RAM };
+	ranges.size = 1;
+	ok(efi_ranges_validate(&t, sizeof(t), NULL, 0, &broken) == 0 &&
+	   efi_ranges_exclude_owned(&t, &ranges) == 0 && ranges.size == 2 &&
+	   m[0].end == P(8) - 1 && m[1].start == P(10) && m[1].end == P(16) - 1,
+	   "exclude_owned: a range kept for no-table comes out, one kept for efi=debug stays");
 }
 
 static void version_rule(void)
@@ -474,7 +487,7 @@ int main(void)
 	exclude_shapes();
 	exclude_one_byte();
 	exclude_twice();
-	exclude_only_kept();
+	exclude_only_owned();
 	version_rule();
 	ram_rule();
 	print_table();

@@ -6,9 +6,10 @@
  * must accept the same tables and name the same broken rule, with the
  * RAM rule and without it; a disagreement aborts.  On every table they
  * accept, the kernel's text format, verdict and coverage lookups and
- * merge, and kexec-tools' exclusion of kept ranges run too.  Nothing may
- * read out of bounds, overflow, or hand back ranges that are unsorted,
- * overlap, or still overlap a kept range.
+ * merge, and kexec-tools' exclusion of the ranges kept for their owners
+ * run too.  Nothing may read out of bounds, overflow, or hand back ranges
+ * that are unsorted, overlap, still overlap a range the kernel would keep
+ * kexec_file segments off, or lack one it would not.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,9 +63,25 @@ static void check_sorted(const struct memory_range *r, unsigned int n)
 	}
 }
 
-/* No range left overlaps a kept entry: both lists are sorted */
-static void check_kept_out(const struct efi_bs_ranges_header *hdr,
-			   const struct memory_range *m, unsigned int n)
+/* Is @addr in one of the @n ranges at @m? */
+static int in_ranges(const struct memory_range *m, unsigned int n, unsigned long long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].start <= addr && addr <= m[i].end)
+			return 1;
+	return 0;
+}
+
+/*
+ * kexec-tools took out of @m exactly the kept ranges the kernel's
+ * efi_bs_ranges_find_owned() names: every page of those is out, and the
+ * first page of every other kept range is still in.  Both lists are
+ * sorted.
+ */
+static void check_owned_out(const struct efi_bs_ranges_header *hdr,
+			    const struct memory_range *m, unsigned int n)
 {
 	const struct efi_bs_range *r = efi_bs_ranges_entries(hdr);
 	unsigned int i = 0;
@@ -73,6 +90,11 @@ static void check_kept_out(const struct efi_bs_ranges_header *hdr,
 	for (j = 0; j < hdr->nr_entries; j++) {
 		if (r[j].state != EFI_BS_STATE_KEPT)
 			continue;
+		if (!efi_bs_ranges_find_owned(hdr, r[j].phys_addr, efi_bs_range_end(&r[j]))) {
+			if (!in_ranges(m, n, r[j].phys_addr))
+				abort();
+			continue;
+		}
 		while (i < n && m[i].end < r[j].phys_addr)
 			i++;
 		if (i < n && m[i].start < efi_bs_range_end(&r[j]))
@@ -99,8 +121,9 @@ static void exercise(const struct efi_bs_ranges_header *hdr)
 		efi_bs_ranges_verdict(hdr, start + 4096, end + 4096, false);
 		if (!efi_bs_ranges_covers(hdr, start, end))
 			abort();
-		efi_bs_ranges_find_freed(hdr, start, end);
+		efi_bs_ranges_find_unowned(hdr, start, end);
 		efi_bs_ranges_find_kept(hdr, start - 1, end + 1);
+		efi_bs_ranges_find_owned(hdr, start - 1, end + 1);
 	}
 
 	/* this kernel's entries: every other inherited one, shifted a page */
@@ -121,9 +144,9 @@ static void exercise(const struct efi_bs_ranges_header *hdr)
 
 	mem[0] = (struct memory_range){ 0, (1ULL << 31) - 1, RANGE_RAM };
 	mem[1] = (struct memory_range){ 1ULL << 31, ~0ULL, RANGE_RAM };
-	if (efi_ranges_exclude_kept(hdr, &ranges) == 0) {
+	if (efi_ranges_exclude_owned(hdr, &ranges) == 0) {
 		check_sorted(mem, ranges.size);
-		check_kept_out(hdr, mem, ranges.size);
+		check_owned_out(hdr, mem, ranges.size);
 	}
 }
 

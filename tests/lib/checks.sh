@@ -22,7 +22,7 @@
 #				generation 1 read; nothing if it read none
 # segment_on BOOT START END	generation 1's kexec -d (t.segments=1) listed
 #				its segments, and one lies on [START, END)
-# segments_within BOOT LOW HIGH	it listed them, all within [LOW, HIGH]
+# segments_within BOOT LOW HIGH [GEN]	it listed them, all within [LOW, HIGH]
 
 is_zero()
 {
@@ -124,10 +124,11 @@ memattr_bytes()
 	echo "$a $((a + b))"
 }
 
-# segments BOOT: "MEM MEMSZ" of each segment generation 1's kexec -d listed
+# segments BOOT [GEN]: "MEM MEMSZ" of each segment generation GEN's (1's)
+# kexec -d listed
 segments()
 {
-	qemu_lines "$1" SEGMENT 1 | sed -n 's/^mem=\([^ ]*\) memsz=\([^ ]*\)$/\1 \2/p'
+	qemu_lines "$1" SEGMENT "${2:-1}" | sed -n 's/^mem=\([^ ]*\) memsz=\([^ ]*\)$/\1 \2/p'
 }
 
 segment_on()
@@ -149,7 +150,7 @@ segment_on()
 
 segments_within()
 {
-	local b=$1 low=$2 high=$3 mem memsz n=0
+	local b=$1 low=$2 high=$3 gen=${4:-1} mem memsz n=0
 
 	tap_int "window low" "$low" && tap_int "window high" "$high" || return 1
 	while read -r mem memsz; do
@@ -158,6 +159,6 @@ segments_within()
 		n=$((n + 1))
 		[ $((mem)) -ge $((low)) ] && [ $((mem + memsz - 1)) -le $((high)) ] ||
 			{ printf 'segment 0x%x-0x%x outside %s-%s\n' $((mem)) $((mem + memsz - 1)) "$low" "$high"; return 1; }
-	done <<<"$(segments "$b")"
-	[ "$n" -gt 0 ] || { echo "no SEGMENT line of generation 1"; return 1; }
+	done <<<"$(segments "$b" "$gen")"
+	[ "$n" -gt 0 ] || { echo "no SEGMENT line of generation $gen"; return 1; }
 }
