@@ -205,10 +205,11 @@ next_rejects()
 }
 
 # keeps_all BOOT GEN: generation GEN inherited nothing (its table starts
-# again at generation 1), kept what it was handed as no-table, freed nothing
+# again at generation 1, which a kernel booted by firmware is only when it
+# frees something), kept what it was handed, freed and reclaimed nothing
 keeps_all()
 {
-	tap_int "BSTABLE no_table" "$(qemu_field "$1" BSTABLE "$2" no_table)" 1 &&
+	tap_int "BSTABLE kept_kib" "$(qemu_field "$1" BSTABLE "$2" kept_kib)" 1 &&
 		[ "$(qemu_field "$1" BSTABLE "$2" generation)" = 1 ] &&
 		[ "$(qemu_field "$1" BSTABLE "$2" freed_kib)$(qemu_field "$1" BSTABLE "$2" reclaimed_kib)" = 00 ]
 }

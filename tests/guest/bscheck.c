@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 	uint64_t kib[EFI_BS_STATE_RECLAIMED + 1] = { 0 }, mine_kib = 0;
 	const struct efi_bs_ranges_header *hdr;
 	const struct efi_bs_range *r;
-	unsigned int firmware = 0, no_table = 0;
+	unsigned int firmware = 0;
 	enum efi_bs_rule rule;
 	int opt;
 	size_t size;
@@ -269,8 +269,6 @@ int main(int argc, char **argv)
 	r = efi_bs_ranges_entries(hdr);
 	for (i = 0; i < hdr->nr_entries; i++, r++) {
 		kib[r->state] += r->num_pages << 2;
-		if (r->state == EFI_BS_STATE_KEPT && r->reason == EFI_BS_REASON_NO_TABLE)
-			no_table++;
 		if (r->state != EFI_BS_STATE_KEPT && r->generation == hdr->generation)
 			mine_kib += r->num_pages << 2;
 		if (r->state == EFI_BS_STATE_KEPT &&
@@ -289,10 +287,10 @@ int main(int argc, char **argv)
 	if (by_memmap.ranges)
 		printf("T: COVERAGE-MEMMAP source=efi-debug descriptors=%u covered=%u\n",
 		       by_memmap.ranges, by_memmap.covered);
-	printf("T: BSTABLE generation=%u entries=%u crc=%#010x no_table=%u"
+	printf("T: BSTABLE generation=%u entries=%u crc=%#010x"
 	       " freed_kib=%" PRIu64 " kept_kib=%" PRIu64 " reclaimed_kib=%" PRIu64
 	       " mine_kib=%" PRIu64 " firmware=%u below_1m_freed_kib=%" PRIu64 "\n",
-	       hdr->generation, hdr->nr_entries, hdr->crc32, no_table,
+	       hdr->generation, hdr->nr_entries, hdr->crc32,
 	       kib[EFI_BS_STATE_FREED], kib[EFI_BS_STATE_KEPT],
 	       kib[EFI_BS_STATE_RECLAIMED], mine_kib, firmware,
 	       freed_kib_in(hdr, 0, FIRST_MIB));
