@@ -7,6 +7,9 @@
 #    kernel, Debian's kexec-tools puts a segment on them and generation 2
 #    finds the table damaged; ours keeps the table's pages Reserved, so
 #    that no kexec-tools, Debian's or ours, places a segment there;
+#    with the stock kernel, which publishes no table, ours keeps off
+#    every boot services range of the runtime map, the table's among
+#    them;
 #  - ranges kept for an owner nobody can name: after an efi=debug
 #    generation 1 kexecs with Debian's kexec-tools (no table handed on),
 #    generation 2 keeps everything it was handed as no-table, System RAM
@@ -121,6 +124,7 @@ main()
 	steered_hop "" table-stock stock stock memattr-table
 	steered_hop "" table-ours-debian ours stock memattr-table
 	steered_hop "" table-ours ours ours memattr-table
+	steered_hop "" table-stock-ours stock ours memattr-table
 	said=$(complaint table-stock)
 	tap_check "stock kernel, Debian's kexec-tools: a segment lies on the Memory Attributes table" \
 		segment_on table-stock $(memattr_bytes table-stock)
@@ -132,6 +136,8 @@ main()
 	tap_check "ours: generation 2 parses the Memory Attributes table without complaint" \
 		no_complaint "$(qemu_field table-ours INIT 2 mode)" "$(complaint table-ours)"
 	tap_check "ours: kexec -l delivers the table to generation 2" delivered table-ours
+	tap_check "stock kernel, ours kexec-tools: no segment on the Memory Attributes table, kept whole" \
+		table_same table-stock-ours MEMATTR 2 16
 
 	# what a kernel handed no table keeps: every range, owners unknown
 	steered_hop "" notable-debian ours stock no-table "efi=debug t.drop=efi=debug t.v=1" 2
@@ -147,7 +153,7 @@ main()
 		segments_on_kept debug-ours 1 efi-debug
 	tap_check "and generation 2 reclaims that range" \
 		reclaims debug-ours 2 "$(qemu_field debug-ours STEER 1 range)"
-	for b in table-stock table-ours-debian table-ours notable-debian notable-ours debug-ours; do
+	for b in table-stock table-ours-debian table-ours table-stock-ours notable-debian notable-ours debug-ours; do
 		tap_check "$b: no BUG, WARNING, Oops or Bad page state on any console" \
 			[ -z "$(qemu_bad_lines "$b")" ]
 	done

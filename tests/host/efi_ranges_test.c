@@ -18,6 +18,7 @@
 #include "kexec.h"
 #include "mem_regions.h"
 #include "efi-ranges.h"
+#include "x86-linux-setup.h"
 #include <arch/options.h>
 #include <x86/efi_bs_ranges.h>
 
@@ -350,6 +351,24 @@ static void keep_off_without_ram_rule(void)
 		free(m);
 }
 
+static void exclude_map_bs_only(void)
+{
+	/* ====bbbb==ttbbbb: boot services data 4-5 and code 12-13, runtime code 8-9 */
+	static const struct efi_mem_descriptor map[] = {
+		{ .type = 4, .phys_addr = P(4), .num_pages = 2 },
+		{ .type = 5, .phys_addr = P(8), .num_pages = 2 },
+		{ .type = 3, .phys_addr = P(12), .num_pages = 2 },
+		{ .type = 4, .phys_addr = P(15), .num_pages = 0 },
+	};
+	static const int want[] = { 0, 3, RANGE_RAM, 6, 11, RANGE_RAM, 14, 15, RANGE_RAM };
+	struct memory_range m[8] = { { P(0), P(16) - 1, RANGE_RAM } };
+	struct memory_ranges ranges = { .size = 1, .max_size = 8, .ranges = m };
+
+	ok(efi_ranges_exclude_map(map, 4, &ranges) == 0 &&
+	   ranges_are(m, ranges.size, want, 3),
+	   "exclude_map: boot services descriptors come out, runtime and empty ones stay");
+}
+
 static void keep_off_disabled(void)
 {
 	static const struct memory_range ram[] = { { P(0), P(18) - 1, RANGE_RAM } };
@@ -488,6 +507,7 @@ int main(void)
 	exclude_one_byte();
 	exclude_twice();
 	exclude_only_owned();
+	exclude_map_bs_only();
 	version_rule();
 	ram_rule();
 	print_table();

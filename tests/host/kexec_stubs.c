@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What kexec-tools' kexec/arch/i386/efi-ranges.c takes from the rest of
- * kexec-tools (kexec.c), for the host programs that link it alone.
+ * kexec-tools (kexec.c, x86-linux-setup.c), for the host programs that
+ * link it alone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "kexec.h"
+#include "x86-linux-setup.h"
 
 int kexec_debug;
 
@@ -61,4 +63,11 @@ char *slurp_file_len(const char *filename, off_t size, off_t *nread)
 	close(fd);
 	*nread = progress;
 	return buf;
+}
+
+/* x86-linux-setup.c's: no runtime map on the host, as without EFI */
+int get_efi_runtime_map(struct efi_mem_descriptor **map)
+{
+	(void)map;
+	return 0;
 }
