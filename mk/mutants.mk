@@ -2,8 +2,10 @@
 # its test initramfs.  A mutant is a one-bug patch on top of ours: its
 # header's "Tree:" says which, the kernel (mk/kernel.mk VARIANT=mutant-NAME)
 # or kexec-tools (mk/kexec-tools.mk KEXEC_VARIANT=mutant-NAME).  Its
-# initramfs pairs it with ours' other half, as scripts/mkinitramfs.sh packs
-# every variant's.  Called from the Makefile after `images'.
+# initramfs pairs it with the other half of the variant its "As:" line
+# names (a kexec-tools mutant may stand in for stock's, to run on the
+# stock kernel), as scripts/mkinitramfs.sh packs every variant's.  Called
+# from the Makefile after `images'.
 
 # CACHE comes from the Makefile; without it every path would start at /
 ifeq ($(CACHE),)
@@ -17,7 +19,8 @@ MUTANTS ?= $(patsubst tests/mutants/%.patch,%,$(wildcard tests/mutants/*.patch))
 
 # The kernel and kexec-tools variants a mutant's initramfs carries
 tree = $(shell sed -n 's/^Tree: *//p' tests/mutants/$(1).patch)
-kernel_of = $(if $(filter kernel,$(call tree,$(1))),mutant-$(1),ours)
+as = $(shell sed -n 's/^As: *//p' tests/mutants/$(1).patch)
+kernel_of = $(if $(filter kernel,$(call tree,$(1))),mutant-$(1),$(call as,$(1)))
 kexec_of = $(if $(filter kexec-tools,$(call tree,$(1))),mutant-$(1),ours)
 INITRAMFS_INPUTS := scripts/mkinitramfs.sh tests/guest/init.sh \
 	$(wildcard $(GUEST_BIN)/*) $(IMAGES)/kexec-stock
