@@ -369,6 +369,40 @@ static void exclude_map_bs_only(void)
 	   "exclude_map: boot services descriptors come out, runtime and empty ones stay");
 }
 
+/* kexec_stubs.c's get_efi_runtime_map() hands out this map */
+extern const struct efi_mem_descriptor *stub_runtime_map;
+extern int stub_runtime_map_nr;
+
+static void keep_off_no_table(void)
+{
+	/* ====bbbb==ttbbbb==: no table; the runtime map's boot services 4-5, 12-13 */
+	static const struct efi_mem_descriptor map[] = {
+		{ .type = 4, .phys_addr = P(4), .num_pages = 2 },
+		{ .type = 5, .phys_addr = P(8), .num_pages = 2 },
+		{ .type = 3, .phys_addr = P(12), .num_pages = 2 },
+	};
+	static const struct memory_range ram[] = { { P(0), P(18) - 1, RANGE_RAM } };
+	static const int want[] = { 0, 3, RANGE_RAM, 6, 11, RANGE_RAM, 14, 17, RANGE_RAM };
+	struct efi_ranges_options opts = { .running = "/nonexistent" };
+	struct memory_range *m = (struct memory_range *)ram, *e820;
+	int nr = 1, nr_e820;
+	size_t size;
+
+	stub_runtime_map = map;
+	stub_runtime_map_nr = 3;
+	ok(efi_ranges_keep_off(&opts, &m, &nr) == 0 && ranges_are(m, nr, want, 3) &&
+	   !efi_ranges_table(&size),
+	   "keep_off: no table: the runtime map's boot services ranges come out, none passed on");
+	e820 = m;
+	nr_e820 = nr;
+	efi_ranges_e820(&e820, &nr_e820);
+	ok(e820 == ram && nr_e820 == 1, "keep_off: no table: the e820 view is the ranges as they were");
+	if (m != ram)
+		free(m);
+	stub_runtime_map = NULL;
+	stub_runtime_map_nr = 0;
+}
+
 static void keep_off_disabled(void)
 {
 	static const struct memory_range ram[] = { { P(0), P(18) - 1, RANGE_RAM } };
@@ -512,6 +546,7 @@ int main(void)
 	ram_rule();
 	print_table();
 	keep_off_without_ram_rule();
+	keep_off_no_table();
 	keep_off_disabled();
 	keep_off_ram_only();
 	pass_on_exact();

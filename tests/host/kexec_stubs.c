@@ -65,9 +65,19 @@ char *slurp_file_len(const char *filename, off_t size, off_t *nread)
 	return buf;
 }
 
-/* x86-linux-setup.c's: no runtime map on the host, as without EFI */
+/*
+ * x86-linux-setup.c's: the runtime map a test put in stub_runtime_map,
+ * a copy the caller frees; none, as without EFI, unless it did.
+ */
+const struct efi_mem_descriptor *stub_runtime_map;
+int stub_runtime_map_nr;
+
 int get_efi_runtime_map(struct efi_mem_descriptor **map)
 {
-	(void)map;
-	return 0;
+	*map = NULL;
+	if (!stub_runtime_map_nr)
+		return 0;
+	*map = xmalloc(stub_runtime_map_nr * sizeof(**map));
+	memcpy(*map, stub_runtime_map, stub_runtime_map_nr * sizeof(**map));
+	return stub_runtime_map_nr;
 }
