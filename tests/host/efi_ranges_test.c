@@ -369,6 +369,13 @@ static void exclude_map_bs_only(void)
 	   "exclude_map: boot services descriptors come out, runtime and empty ones stay");
 }
 
+/* efi_ranges_e820() after a keep-off to @m: the @nr_in ranges at @in, as they were */
+static int e820_is(struct memory_range *m, int nr, const struct memory_range *in, int nr_in)
+{
+	efi_ranges_e820(&m, &nr);
+	return m == in && nr == nr_in;
+}
+
 /* kexec_stubs.c's get_efi_runtime_map() hands out this map */
 extern const struct efi_mem_descriptor *stub_runtime_map;
 extern int stub_runtime_map_nr;
@@ -384,19 +391,16 @@ static void keep_off_no_table(void)
 	static const struct memory_range ram[] = { { P(0), P(18) - 1, RANGE_RAM } };
 	static const int want[] = { 0, 3, RANGE_RAM, 6, 11, RANGE_RAM, 14, 17, RANGE_RAM };
 	struct efi_ranges_options opts = { .running = "/nonexistent" };
-	struct memory_range *m = (struct memory_range *)ram, *e820;
-	int nr = 1, nr_e820;
+	struct memory_range *m = (struct memory_range *)ram;
 	size_t size;
+	int nr = 1;
 
 	stub_runtime_map = map;
 	stub_runtime_map_nr = 3;
 	ok(efi_ranges_keep_off(&opts, &m, &nr) == 0 && ranges_are(m, nr, want, 3) &&
 	   !efi_ranges_table(&size),
 	   "keep_off: no table: the runtime map's boot services ranges come out, none passed on");
-	e820 = m;
-	nr_e820 = nr;
-	efi_ranges_e820(&e820, &nr_e820);
-	ok(e820 == ram && nr_e820 == 1, "keep_off: no table: the e820 view is the ranges as they were");
+	ok(e820_is(m, nr, ram, 1), "keep_off: no table: the e820 view is the ranges as they were");
 	if (m != ram)
 		free(m);
 	stub_runtime_map = NULL;
@@ -432,9 +436,9 @@ static void keep_off_ram_only(void)
 	};
 	static const int want[] = { 0, 7, RANGE_RAM, 8, 8, RANGE_RESERVED, 10, 17, RANGE_RAM };
 	struct efi_ranges_options opts = { 0 };
-	struct memory_range *m, *e820;
+	struct memory_range *m;
 	struct table3 t;
-	int nr, nr_e820;
+	int nr;
 
 	/* expect the reserved page kept, the RAM page out; the e820 view as it was */
 	make_table(&t);
@@ -442,10 +446,7 @@ static void keep_off_ram_only(void)
 	seal(&t);
 	ok(keep_off(&opts, &t, ram, 3, &m, &nr) == 0 && ranges_are(m, nr, want, 3),
 	   "keep_off: only RAM is cut, a reserved range under a kept one stays");
-	e820 = m;
-	nr_e820 = nr;
-	efi_ranges_e820(&e820, &nr_e820);
-	ok(e820 == ram && nr_e820 == 3, "keep_off: the e820 view is the ranges as they were");
+	ok(e820_is(m, nr, ram, 3), "keep_off: the e820 view is the ranges as they were");
 	if (m != ram)
 		free(m);
 }
