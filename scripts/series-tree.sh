@@ -69,7 +69,7 @@ make_tree()
 
 export_tree()
 {
-	local pdir=$1 tree=$2 first sig abbrev header numbered p
+	local pdir=$1 tree=$2 first sig abbrev header numbered prefix p
 
 	first=$(series_names "$pdir" | head -n 1)
 	sig=$(signature_of "$pdir/$first")
@@ -80,8 +80,11 @@ export_tree()
 	# [PATCH n/m] when there are several, [PATCH] alone, as format-patch -n does
 	numbered=--no-numbered
 	[ "$(git -C "$tree" rev-list --count pristine..HEAD)" -gt 1 ] && numbered=--numbered
+	# the version the cover letter posts: "[PATCH v2 00/10]" -> [PATCH v2 01/10]
+	prefix=$(sed -n 's/^Subject: \[\(PATCH v[0-9]*\) .*/\1/p' "$pdir"/0000-*.patch 2>/dev/null |
+		head -n 1)
 	git -C "$tree" format-patch -q --zero-commit --abbrev="$abbrev" $numbered \
-		--signature="$sig" -o "$series_tmp" pristine..HEAD
+		--subject-prefix="${prefix:-PATCH}" --signature="$sig" -o "$series_tmp" pristine..HEAD
 	for p in $(series_names "$pdir"); do
 		rm -f "$pdir/$p"
 	done
