@@ -25,17 +25,44 @@ series()
 # prints the first findings.  A Fixes: tag names an upstream commit that
 # checkpatch looks up in the git history it runs in; Debian's tarball has
 # none, so it can only say it does not know it (UNKNOWN_COMMIT_ID): that
-# one is ignored, the tag's form is still checked.
+# one is ignored, the tag's form is still checked.  So is
+# FILE_PATH_CHANGES, which asks of every patch that adds a file whether
+# it also touches MAINTAINERS, not whether the file has a maintainer:
+# maintained() asks that instead.
 checkpatch_clean()
 {
 	local out rc=0
 
 	out=$(cd "$1" && "${KERNEL_SRC:?}/scripts/checkpatch.pl" ${2:+"$2"} --no-tree \
-		--ignore UNKNOWN_COMMIT_ID "$3" 2>&1) || rc=$?
+		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$3" 2>&1) || rc=$?
 	printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK)' | head -n 3
 	printf '%s\n' "$out" | grep -q '^total: [0-9]* errors' ||
 		{ echo "checkpatch did not run: $(printf '%s\n' "$out" | tail -n 1)"; return 1; }
 	[ "$rc" = 0 ] || { echo "checkpatch exited $rc"; return 1; }
+}
+
+# added_files PATCH: the files PATCH creates
+added_files()
+{
+	awk '/^diff --git / { path = substr($4, 3) } /^new file mode / { print path }' "$1"
+}
+
+# maintained PATCH: every file PATCH creates lies under an F: entry of the
+# EFI section of the patched tree's MAINTAINERS, a directory (ending in /)
+# or the file itself, so that its patches reach the EFI maintainers.  (The
+# x86 section's arch/x86/ covers everything under it, and proves nothing.)
+maintained()
+{
+	local file
+
+	for file in $(added_files "$1"); do
+		awk -v file="$file" '
+			/^EXTENSIBLE FIRMWARE INTERFACE \(EFI\)$/ { efi = 1 }
+			efi && /^$/ { exit }
+			efi && /^F:/ && (($2 ~ /\/$/ && index(file, $2) == 1) || $2 == file) { found = 1; exit }
+			END { exit !found }' "${KERNEL_SRC:?}/MAINTAINERS" ||
+			{ echo "$file: not in the EFI entry of MAINTAINERS"; return 1; }
+	done
 }
 
 check_series()
@@ -81,6 +108,11 @@ for kunit in m y; do
 done
 
 check_series "$top/kernel/patches" --strict
+for p in $(series "$top/kernel/patches"); do
+	[ -z "$(added_files "$top/kernel/patches/$p")" ] ||
+		tap_check "$p: the EFI entry of MAINTAINERS covers every file it adds" \
+			maintained "$top/kernel/patches/$p"
+done
 check_series "$top/kexec/patches" ""
 tap_check "include/efi_bs_ranges.h is the header the kernel series adds, byte for byte" \
 	cmp -s "$top/include/efi_bs_ranges.h" "$KERNEL_SRC/arch/x86/include/uapi/asm/efi_bs_ranges.h"
