@@ -254,7 +254,7 @@ set xtics 1
 set yrange [0:*]
 plot "< grep ^stock '"$RUN_DIR"'/free-cost.csv" using 2:3 with linespoints title "stock", "< grep ^ours '"$RUN_DIR"'/free-cost.csv" using 2:3 with linespoints title "ours"'
 	echo
-	echo "Median stock/ours: $(ratio "${median_of[stock]}" "${median_of[ours]}")x. stock's free_reserved_area() frees page by page; ours' frees naturally aligned blocks of up to MAX_PAGE_ORDER (patch 9, in mm/)."
+	echo "Median stock/ours: $(ratio "${median_of[stock]}" "${median_of[ours]}")x. stock's free_reserved_area() frees page by page; ours' frees naturally aligned blocks of up to MAX_PAGE_ORDER (patch 10, in mm/)."
 	echo
 	if [ "${ranges[stock]}" = "${ranges[ours]}" ]; then
 		echo "Both kernels freed the same boot-services ranges in every boot: ${ranges[ours]}."
