@@ -142,8 +142,36 @@ static bool is_early_owner(const char *caller)
  * memblock=debug prints "memblock_alloc_try_nid: N bytes ... CALLER+off/len"
  * (or another allocator's name), then the reservation it makes:
  * "memblock_reserve: [a-b] memblock_alloc_range_nid+off/len".  A direct
- * memblock_reserve() names its own caller.
+ * memblock_reserve() names its own caller.  7.3 names the reservation
+ * "__memblock_reserve" and puts "nid=N flags=F " before the caller.
  */
+/*
+ * A reservation line, "memblock_reserve: [a-b] CALLER+off/len" or 7.3's
+ * "__memblock_reserve: [a-b] nid=N flags=F CALLER+off/len": its range
+ * and CALLER.
+ */
+static bool reserve_line(const char *p, unsigned long long *a,
+			 unsigned long long *b, char *who, size_t size)
+{
+	char fmt[32];
+	int n = -1;
+
+	if (!strncmp(p, "__", 2))
+		p += 2;
+	if (sscanf(p, "memblock_reserve: [%llx-%llx] %n", a, b, &n) != 2 || n < 0)
+		return false;
+	p += n;
+	if (!strncmp(p, "nid=", 4)) {
+		p = strstr(p, " flags=");
+		p = p ? strchr(p + 1, ' ') : NULL;
+		if (!p)
+			return false;
+		p++;
+	}
+	snprintf(fmt, sizeof(fmt), "%%%zu[^+. ]", size - 1);
+	return sscanf(p, fmt, who) == 1;
+}
+
 static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 {
 	char *save = NULL, *line, caller[48] = "", who[48], what[64];
@@ -164,9 +192,11 @@ static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 		}
 		p = strstr(line, "] memblock_");
 		if (!p)
+			p = strstr(line, "] __memblock_reserve: ");
+		if (!p)
 			continue;
 		p += 2;
-		if (sscanf(p, "memblock_reserve: [%llx-%llx] %47[^+. ]", &a, &b, who) == 3) {
+		if (reserve_line(p, &a, &b, who, sizeof(who))) {
 			/* an allocation's caller is on the line right before */
 			if (!strcmp(who, "memblock_alloc_range_nid") && caller[0])
 				snprintf(who, sizeof(who), "%s", caller);
