@@ -26,7 +26,7 @@ LOCKED = $(if $(CACHE_LOCK_HELD),,mkdir -p $(CACHE) && \
 
 .PHONY: deps kernel kernels
 deps:
-	@$(LOCKED) scripts/deps.sh $(CACHE)/dl
+	@$(LOCKED) scripts/deps.sh $(CACHE)/dl $(sort 6.12 $(LINUX))
 
 kernel: deps
 	@$(LOCKED) $(KERNEL_MK) VARIANT=$(KERNEL)
@@ -54,7 +54,12 @@ kexec-series-tree: deps
 kexec-series-export:
 	@scripts/series-tree.sh export kexec/patches $(KEXEC_SERIES_TREE)
 
-IMAGES := $(CACHE)/images
+# LINUX=7.3 builds and boots the stock 7.3 kernel (issue 13: the series
+# is not ported yet); 6.12 is the default, its images where they always
+# were.  kexec-tools and the guest programs are userspace, built once.
+LINUX ?= 6.12
+IMAGES := $(CACHE)/images$(filter-out -6.12,-$(LINUX))
+KEXEC_IMAGES := $(CACHE)/images
 GUEST_BIN := $(CACHE)/guest-bin
 
 .PHONY: guest kexec-tools initramfs images
@@ -62,14 +67,14 @@ GUEST_BIN := $(CACHE)/guest-bin
 # only when used, after deps installed the kernel source.  $(shell) does
 # not see exported variables: CACHE is passed by hand.
 KERNEL_MK = $(MAKE) --no-print-directory -f mk/kernel.mk
-KERNEL_SRC = $(shell $(KERNEL_MK) -s CACHE=$(CACHE) VARIANT=ours print-src)
+KERNEL_SRC = $(shell $(KERNEL_MK) -s CACHE=$(CACHE) LINUX=6.12 VARIANT=ours print-src)
 RULES_DIR = $(KERNEL_SRC)/arch/x86/platform/efi
 KEXEC_SRC = $(shell $(MAKE) --no-print-directory -s -f mk/kexec-tools.mk \
 	CACHE=$(CACHE) KEXEC_VARIANT=ours print-src)
 HOST_BIN := $(CACHE)/host-bin
 
 guest: deps
-	@$(LOCKED) $(KERNEL_MK) VARIANT=ours patched
+	@$(LOCKED) $(KERNEL_MK) LINUX=6.12 VARIANT=ours patched
 	@$(LOCKED) $(MAKE) --no-print-directory -f mk/guest.mk RULES_DIR=$(RULES_DIR)
 
 kexec-tools: deps
@@ -80,7 +85,7 @@ kexec-tools: deps
 # kexec into.
 initramfs: kernel kexec-tools guest
 	$(LOCKED) scripts/mkinitramfs.sh $(IMAGES)/bzImage-$(KERNEL) $(GUEST_BIN) \
-		$(IMAGES)/kexec-ours $(IMAGES)/kexec-stock \
+		$(KEXEC_IMAGES)/kexec-ours $(KEXEC_IMAGES)/kexec-stock \
 		$(IMAGES)/initramfs-$(KERNEL).cpio.gz
 	@echo "initramfs: $(KERNEL) -> $(IMAGES)/initramfs-$(KERNEL).cpio.gz"
 
@@ -96,7 +101,7 @@ firmware: deps
 
 .PHONY: host-tests
 host-tests: kexec-tools
-	@$(LOCKED) $(KERNEL_MK) VARIANT=ours patched
+	@$(LOCKED) $(KERNEL_MK) LINUX=6.12 VARIANT=ours patched
 	@$(LOCKED) $(MAKE) --no-print-directory -f mk/host-tests.mk RULES_DIR=$(RULES_DIR) \
 		KEXEC_SRC=$(KEXEC_SRC)
 

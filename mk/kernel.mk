@@ -1,6 +1,8 @@
 # mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours|nopublish,
-# or mutant-NAME: ours with tests/mutants/NAME.patch, for make mutants).
-# Called from the top-level Makefile after `deps`.
+# or mutant-NAME: ours with tests/mutants/NAME.patch, for make mutants) of
+# one base, LINUX=6.12 (Debian 12's linux-source-6.12, the default) or
+# LINUX=7.3 (trixie-backports' linux-source-7.3: stock alone until the
+# series is ported).  Called from the top-level Makefile after `deps`.
 #
 # Every directory is named after a hash of what went into it, so a fresh
 # clone with the same inputs reuses the cache and a changed input builds
@@ -8,17 +10,26 @@
 # patches applied, the configured tree by the config fragments too.
 
 VARIANT ?= ours
-LINUX_TARBALL := /usr/src/linux-source-6.12.tar.xz
-LINUX_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-6.12)
+LINUX ?= 6.12
+ifeq ($(filter 6.12 7.3,$(LINUX)),)
+$(error LINUX=$(LINUX): 6.12 or 7.3)
+endif
+ifeq ($(LINUX)-$(filter stock,$(VARIANT)),7.3-)
+$(error LINUX=7.3: only VARIANT=stock is built, the series is not ported yet)
+endif
+LINUX_TARBALL := /usr/src/linux-source-$(LINUX).tar.xz
+LINUX_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-$(LINUX))
 
 patches_prefix := tests/fixtures/prefix-revert-deferred-free.patch
 patches_stock :=
 patches_ours := $(addprefix kernel/patches/,$(shell sed -e 's/\#.*//' kernel/patches/series))
 # ours whose range table can never be recorded: it must still free
 patches_nopublish := $(patches_ours) tests/fixtures/nopublish-table-allocation-fails.patch
-fragments_prefix := kernel/config/base.config
-fragments_stock := kernel/config/base.config
-fragments_ours := kernel/config/base.config kernel/config/ours.config
+# base.config, then what only one base has a symbol for
+fragments_base := kernel/config/base.config $(wildcard kernel/config/linux-$(LINUX).config)
+fragments_prefix := $(fragments_base)
+fragments_stock := $(fragments_base)
+fragments_ours := $(fragments_base) kernel/config/ours.config
 fragments_nopublish := $(fragments_ours)
 
 # A mutant is ours with one bug: it starts from ours' tree (below)
@@ -33,7 +44,8 @@ cfg_key := $(call key,$(fragments))
 KDIR := $(CACHE)/kernel/$(if $(mutant),ours,$(VARIANT))-$(LINUX_VERSION)-$(src_key)
 SRC := $(KDIR)/src
 OUT := $(KDIR)/out-$(cfg_key)
-IMAGES := $(CACHE)/images
+# 6.12's images where they always were; another base's beside them
+IMAGES := $(CACHE)/images$(filter-out -6.12,-$(LINUX))
 
 # kmake SRC OUT: make in the source tree SRC, building in OUT
 kmake = $(MAKE) -C $(1) O=$(2) ARCH=x86_64 \
@@ -58,7 +70,7 @@ print-src:
 
 $(KDIR)/.extracted:
 	@echo "kernel: extracting $(LINUX_TARBALL) for $(VARIANT) into $(KDIR)"
-	@for d in $(CACHE)/kernel/$(VARIANT)-*; do \
+	@for d in $(CACHE)/kernel/$(VARIANT)-$(LINUX).*; do \
 		[ "$$d" = "$(KDIR)" ] || rm -rf "$$d"; done
 	rm -rf $(SRC) && mkdir -p $(SRC)
 	tar xJf $(LINUX_TARBALL) -C $(SRC) --strip-components=1
@@ -103,7 +115,7 @@ MKMAKE := $(call kmake,$(MDIR)/src,$(MOUT))
 MIMAGE := $(MDIR)/images/$(VARIANT)-$(call key,$(mutant))
 
 $(MDIR)/.linked: $(KDIR)/.patched
-	@for d in $(CACHE)/kernel/mutants-*; do \
+	@for d in $(CACHE)/kernel/mutants-$(LINUX).*; do \
 		[ "$$d" = "$(MDIR)" ] || rm -rf "$$d"; done
 	rm -rf $(MDIR) && mkdir -p $(MDIR)
 	cp -al $(SRC) $(MDIR)/src
