@@ -50,7 +50,9 @@ install_packages()
 	missing=$(missing_packages)
 	[ -z "$missing" ] && return 0
 	echo "deps: installing" $missing
-	echo "$missing" | grep -qx linux-source-7.3 && add_backports
+	if echo "$missing" | grep -qx linux-source-7.3; then
+		add_backports
+	fi
 	apt_update_once
 	# each linux-source pinned to the measured version while it is served
 	for base in $LINUX_BASES; do
