@@ -26,7 +26,9 @@ patches_ours := $(addprefix kernel/patches/,$(shell sed -e 's/\#.*//' kernel/pat
 # ours whose range table can never be recorded: it must still free
 patches_nopublish := $(patches_ours) tests/fixtures/nopublish-table-allocation-fails.patch
 # base.config, then what only one base has a symbol for
-fragments_base := kernel/config/base.config $(wildcard kernel/config/linux-$(LINUX).config)
+fragments_base_6.12 := kernel/config/base.config kernel/config/linux-6.12.config
+fragments_base_7.3 := kernel/config/base.config
+fragments_base := $(fragments_base_$(LINUX))
 fragments_prefix := $(fragments_base)
 fragments_stock := $(fragments_base)
 fragments_ours := $(fragments_base) kernel/config/ours.config

@@ -16,6 +16,10 @@ LINUX_BASES=${*:-6.12}
 declare -A LINUX_SOURCE_WANT=([6.12]=6.12.117-1~deb12u1 [7.3]=7.3.4-1~bpo13+1)
 BACKPORTS_LIST=/etc/apt/sources.list.d/efi-ranges-trixie-backports.sources
 BACKPORTS_PIN=/etc/apt/preferences.d/efi-ranges-trixie-backports
+for base in $LINUX_BASES; do
+	[[ -v LINUX_SOURCE_WANT[$base] ]] ||
+		{ echo "deps: no kernel base $base: ${!LINUX_SOURCE_WANT[*]}" >&2; exit 1; }
+done
 PACKAGES="gcc make flex bison bc libelf-dev libssl-dev cpio ccache dpkg-dev
 	qemu-system-x86 ovmf busybox-static xz-utils patch
 	gzip perl gnuplot-nox zlib1g-dev liblzma-dev makedumpfile
@@ -47,12 +51,12 @@ missing_packages()
 install_packages()
 {
 	local missing base want
+
+	# the pin holds whether or not something is installed now
+	case " $LINUX_BASES " in *" 7.3 "*) add_backports ;; esac
 	missing=$(missing_packages)
 	[ -z "$missing" ] && return 0
 	echo "deps: installing" $missing
-	if echo "$missing" | grep -qx linux-source-7.3; then
-		add_backports
-	fi
 	apt_update_once
 	# each linux-source pinned to the measured version while it is served
 	for base in $LINUX_BASES; do
@@ -67,43 +71,54 @@ install_packages()
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 }
 
-# The mirror this machine's apt uses for bookworm
+# The mirror this machine's apt uses for bookworm's main archive, from
+# any of its sources, one-line or deb822
 debian_mirror()
 {
 	local uri
-	uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null |
-		grep -v security | head -n 1)
-	[ -n "$uri" ] || uri=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\)[[:space:]]\+bookworm[[:space:]].*/\2/p' \
-		/etc/apt/sources.list 2>/dev/null | head -n 1)
+
+	uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v RS= '{
+		n = split($0, line, "\n"); types = suites = uris = ""
+		for (i = 1; i <= n; i++) {
+			if (line[i] ~ /^Types:/) types = " " substr(line[i], 7) " "
+			if (line[i] ~ /^Suites:/) suites = " " substr(line[i], 8) " "
+			if (line[i] ~ /^URIs:/) uris = substr(line[i], 6)
+		}
+		gsub(/\t/, " ", types); gsub(/\t/, " ", suites); sub(/^[ \t]+/, "", uris)
+		if (types ~ / deb / && suites ~ / bookworm /) { split(uris, u, /[ \t]+/); print u[1]; exit }
+	}')
+	[ -n "$uri" ] || uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\)[[:space:]]\+bookworm[[:space:]].*/\2/p' |
+		head -n 1)
 	[ -n "$uri" ] || { echo "deps: no Debian mirror for bookworm in apt's sources" >&2; return 1; }
 	echo "$uri"
 }
 
 # trixie-backports, for linux-source-7.3 and nothing else: every other
-# package there is pinned below anything installable
+# package there is pinned below anything installable.  Written again
+# whenever either file is not what it should be.
 add_backports()
 {
-	local mirror
+	local mirror pin list
 
-	[ -f "$BACKPORTS_LIST" ] && [ -f "$BACKPORTS_PIN" ] && return 0
-	mirror=$(debian_mirror)
-	echo "deps: adding trixie-backports for linux-source-7.3 only ($BACKPORTS_PIN)"
-	cat >"$BACKPORTS_PIN" <<EOT
-Package: linux-source-7.3
+	pin="Package: linux-source-7.3
 Pin: release n=trixie-backports
 Pin-Priority: 500
 
 Package: *
 Pin: release n=trixie-backports
-Pin-Priority: -1
-EOT
-	cat >"$BACKPORTS_LIST" <<EOT
-Types: deb
+Pin-Priority: -1"
+	[ "$(cat "$BACKPORTS_PIN" 2>/dev/null)" = "$pin" ] &&
+		grep -qs '^Suites: trixie-backports$' "$BACKPORTS_LIST" && return 0
+	mirror=$(debian_mirror)
+	list="Types: deb
 URIs: $mirror
 Suites: trixie-backports
 Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOT
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+	echo "deps: adding trixie-backports for linux-source-7.3 only ($BACKPORTS_PIN)"
+	printf '%s\n' "$pin" >"$BACKPORTS_PIN"
+	printf '%s\n' "$list" >"$BACKPORTS_LIST"
 	apt_updated=0
 }
 

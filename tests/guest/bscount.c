@@ -139,21 +139,13 @@ static bool is_early_owner(const char *caller)
 }
 
 /*
- * memblock=debug prints "memblock_alloc_try_nid: N bytes ... CALLER+off/len"
- * (or another allocator's name), then the reservation it makes:
- * "memblock_reserve: [a-b] memblock_alloc_range_nid+off/len".  A direct
- * memblock_reserve() names its own caller.  7.3 names the reservation
- * "__memblock_reserve" and puts "nid=N flags=F " before the caller.
- */
-/*
  * A reservation line, "memblock_reserve: [a-b] CALLER+off/len" or 7.3's
  * "__memblock_reserve: [a-b] nid=N flags=F CALLER+off/len": its range
  * and CALLER.
  */
 static bool reserve_line(const char *p, unsigned long long *a,
-			 unsigned long long *b, char *who, size_t size)
+			 unsigned long long *b, char who[48])
 {
-	char fmt[32];
 	int n = -1;
 
 	if (!strncmp(p, "__", 2))
@@ -168,10 +160,16 @@ static bool reserve_line(const char *p, unsigned long long *a,
 			return false;
 		p++;
 	}
-	snprintf(fmt, sizeof(fmt), "%%%zu[^+. ]", size - 1);
-	return sscanf(p, fmt, who) == 1;
+	return sscanf(p, "%47[^+. ]", who) == 1;
 }
 
+/*
+ * memblock=debug prints "memblock_alloc_try_nid: N bytes ... CALLER+off/len"
+ * (or another allocator's name), then the reservation it makes:
+ * "memblock_reserve: [a-b] memblock_alloc_range_nid+off/len".  A direct
+ * memblock_reserve() names its own caller.  7.3 names the reservation
+ * "__memblock_reserve" and puts "nid=N flags=F " before the caller.
+ */
 static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 {
 	char *save = NULL, *line, caller[48] = "", who[48], what[64];
@@ -196,7 +194,7 @@ static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 		if (!p)
 			continue;
 		p += 2;
-		if (reserve_line(p, &a, &b, who, sizeof(who))) {
+		if (reserve_line(p, &a, &b, who)) {
 			/* an allocation's caller is on the line right before */
 			if (!strcmp(who, "memblock_alloc_range_nid") && caller[0])
 				snprintf(who, sizeof(who), "%s", caller);
