@@ -57,8 +57,7 @@ kexec-series-export:
 # LINUX=7.3 builds and boots the stock 7.3 kernel (issue 13: the series
 # is not ported yet); 6.12 is the default, its images where they always
 # were.  kexec-tools and the guest programs are userspace, built once.
-LINUX ?= 6.12
-IMAGES := $(CACHE)/images$(filter-out -6.12,-$(LINUX))
+include mk/linux.mk
 KEXEC_IMAGES := $(CACHE)/images
 GUEST_BIN := $(CACHE)/guest-bin
 

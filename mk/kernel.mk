@@ -10,10 +10,7 @@
 # patches applied, the configured tree by the config fragments too.
 
 VARIANT ?= ours
-LINUX ?= 6.12
-ifeq ($(filter 6.12 7.3,$(LINUX)),)
-$(error LINUX=$(LINUX): 6.12 or 7.3)
-endif
+include mk/linux.mk
 ifeq ($(LINUX)-$(filter stock,$(VARIANT)),7.3-)
 $(error LINUX=7.3: only VARIANT=stock is built, the series is not ported yet)
 endif
@@ -46,8 +43,6 @@ cfg_key := $(call key,$(fragments))
 KDIR := $(CACHE)/kernel/$(if $(mutant),ours,$(VARIANT))-$(LINUX_VERSION)-$(src_key)
 SRC := $(KDIR)/src
 OUT := $(KDIR)/out-$(cfg_key)
-# 6.12's images where they always were; another base's beside them
-IMAGES := $(CACHE)/images$(filter-out -6.12,-$(LINUX))
 
 # kmake SRC OUT: make in the source tree SRC, building in OUT
 kmake = $(MAKE) -C $(1) O=$(2) ARCH=x86_64 \

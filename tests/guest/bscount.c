@@ -139,17 +139,14 @@ static bool is_early_owner(const char *caller)
 }
 
 /*
- * A reservation line, "memblock_reserve: [a-b] CALLER+off/len" or 7.3's
- * "__memblock_reserve: [a-b] nid=N flags=F CALLER+off/len": its range
- * and CALLER.
+ * A reservation line, "memblock_reserve: [a-b] CALLER+off/len", with 7.3's
+ * "nid=N flags=F " before CALLER: its range and CALLER.
  */
 static bool reserve_line(const char *p, unsigned long long *a,
 			 unsigned long long *b, char who[48])
 {
 	int n = -1;
 
-	if (!strncmp(p, "__", 2))
-		p += 2;
 	if (sscanf(p, "memblock_reserve: [%llx-%llx] %n", a, b, &n) != 2 || n < 0)
 		return false;
 	p += n;
@@ -189,11 +186,12 @@ static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 			continue;
 		}
 		p = strstr(line, "] memblock_");
-		if (!p)
-			p = strstr(line, "] __memblock_reserve: ");
-		if (!p)
+		if (p)
+			p += 2;
+		else if ((p = strstr(line, "] __memblock_reserve: ")))
+			p += 4;	/* 7.3's name for it */
+		else
 			continue;
-		p += 2;
 		if (reserve_line(p, &a, &b, who)) {
 			/* an allocation's caller is on the line right before */
 			if (!strcmp(who, "memblock_alloc_range_nid") && caller[0])
