@@ -9,12 +9,15 @@
 # with init_on_free=1, under which the page allocator checks the state of
 # every page freed to it.  `nopublish' is ours with a fixture that makes
 # the range table's allocation fail: it must free all the same.
+# On LINUX=7.3 there is no prefix kernel: the leak it shows is 6.12's.
 #
 # Usage: tests/boot-smoke.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
+#   LINUX: the kernel base of IMAGES_DIR, 6.12 (the default) or 7.3
 set -eu
 
 RUN_DIR=$1
 IMAGES=$2
+LINUX=${LINUX:-6.12}
 MEM=512M
 # ours may differ from stock by its own code and table; a leak is tens of MiB
 FREE_MARGIN_KIB=1024
@@ -70,7 +73,7 @@ prefix_leak_shows()
 	[ "$res_prefix" -gt 0 ] && [ $((free_stock - free_prefix)) -ge $((res_prefix * 4 / 2)) ]
 }
 
-for v in prefix stock ours; do
+for v in $([ "$LINUX" = 6.12 ] && echo prefix) stock ours; do
 	boot_variant "smoke-$v" "$v"
 done
 # init_on_free makes the page allocator check every page it is handed,
@@ -88,8 +91,9 @@ echo "# PG_reserved pages in boot-services ranges above 1 MiB:" \
 	"prefix=${res_prefix:-?} stock=${res_stock:-?} ours=${res_ours:-?}"
 echo "# free KiB (MemFree + per-CPU lists): prefix=${free_prefix:-?} stock=${free_stock:-?} ours=${free_ours:-?}"
 
-tap_check "prefix leaks: ${res_prefix:-?} pages stay PG_reserved, free memory $(( ${free_stock:-0} - ${free_prefix:-0} )) KiB below stock" \
-	prefix_leak_shows
+[ "$LINUX" != 6.12 ] ||
+	tap_check "prefix leaks: ${res_prefix:-?} pages stay PG_reserved, free memory $(( ${free_stock:-0} - ${free_prefix:-0} )) KiB below stock" \
+		prefix_leak_shows
 tap_check "stock leaves 0 pages PG_reserved (${res_stock:-?})" is_zero "$res_stock" "stock reserved"
 tap_check "ours leaves 0 pages PG_reserved (${res_ours:-?})" is_zero "$res_ours" "ours reserved"
 res_checked=$(field smoke-ours-checked reserved BSCOUNT)

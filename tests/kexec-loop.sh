@@ -21,14 +21,20 @@
 #     within a bound, both ways, of the reference generation: 1, or 2
 #     after an efi=debug generation 1, whose hop 1 must instead gain what
 #     generation 2 reclaimed
+#   7 with -K only, the route: the table came through KHO after a
+#     kexec -s -l hop with KHO running, in setup_data otherwise (the
+#     kernel's "from KHO|setup_data", and our setup_data node there or not)
 # TAP on stdout (one test point per hop and invariant), progress on
 # stderr, and in RUN_DIR: the serial log, kexec-loop.csv and, with
 # gnuplot, kexec-loop.png.
 #
 # Usage: tests/kexec-loop.sh [-n HOPS] [-m MEM] [-k ours|stock|prefix] [-e]
-#                            [-x WORDS] RUN_DIR IMAGES_DIR
+#                            [-x WORDS] [-K on|off] RUN_DIR IMAGES_DIR
 #   -e  boot generation 1 with efi=debug (later generations without)
 #   -x  more kernel command-line words, for every generation
+#   -K  Kexec HandOver (7.3): kho=on in every generation, with scratch
+#       areas that fit (on), or with the default ones, which do not fit
+#       512 MB, so that KHO switches itself off at boot (off)
 set -eu
 
 HOPS=10
@@ -36,6 +42,10 @@ MEM=512M
 KERNEL=ours
 EFIDEBUG=0
 EXTRA=""
+KHO=""
+# KHO's scratch areas (lowmem, global, per node) at 512 MB: the next
+# kernel's segments and its allocations until the memory map is up
+KHO_SCRATCH=16M,64M,16M
 MEMTOTAL_BOUND_KIB=1024
 FREE_BOUND_KIB=4096
 
@@ -45,18 +55,25 @@ here=$(dirname "$0")
 . "$here/lib/checks.sh"
 . "$here/lib/usage.sh"
 
-while getopts "n:m:k:ex:" o; do
+while getopts "n:m:k:ex:K:" o; do
 	case $o in
 	n) HOPS=$OPTARG ;;
 	m) MEM=$OPTARG ;;
 	k) KERNEL=$OPTARG ;;
 	e) EFIDEBUG=1 ;;
 	x) EXTRA=$OPTARG ;;
+	K) KHO=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# = 2 ] || usage
+case $KHO in
+"")	;;
+on)	EXTRA="$EXTRA kho=on kho_scratch=$KHO_SCRATCH" ;;
+off)	EXTRA="$EXTRA kho=on" ;;
+*)	usage ;;
+esac
 RUN_DIR=$1
 IMAGES=$2
 NAME=kexec-loop
@@ -173,6 +190,41 @@ no_drift()
 			$FREE_BOUND_KIB "free KiB (generation $ref + $gain KiB)"
 }
 
+# KHO ran in generation 1 (-K on), or switched itself off there (-K off)
+kho_state()
+{
+	local off
+
+	off=$(gen_lines DMESG 1 | grep -c 'KHO: Failed to reserve scratch area, disabling kexec handover')
+	case $KHO in
+	on)	[ "$off" = 0 ] || { echo "KHO switched itself off"; return 1; } ;;
+	off)	[ "$off" = 1 ] || { echo "KHO did not switch itself off"; return 1; } ;;
+	esac
+}
+
+# KHO or setup_data: the way generation G should have got its table
+route_of()
+{
+	[ "$KHO" = on ] && [ "$(field KEXEC $(($1 - 1)) method)" = s ] && echo KHO || echo setup_data
+}
+
+# the table came the way route_of says, and our setup_data node (type
+# 0xb, SETUP_EFI_BS_RANGES) is there only when it came in setup_data
+table_route()
+{
+	local gen=$1 want types
+
+	want=$(route_of "$gen")
+	types=",$(field SETUP-DATA "$gen" types)"
+	gen_lines DMESG "$gen" | grep -q "Inherited boot services range table: .*, from $want\$" ||
+		{ echo "no \"from $want\" in the kernel's log"; return 1; }
+	case $want,$types in
+	KHO,*,0xb,*)		echo "a setup_data node of type 0xb too: $types"; return 1 ;;
+	setup_data,*,0xb,*|KHO,*) ;;
+	*)			echo "no setup_data node of type 0xb: $types"; return 1 ;;
+	esac
+}
+
 # KiB B - KiB A, or "?"
 diff_kib()
 {
@@ -197,6 +249,9 @@ check_hop()
 		table_totals "$gen"
 	tap_check "hop $hop: no drift: MemTotal $(diff_kib "$(field MEMINFO "$gen" MemTotal)" "$(field MEMINFO $ref MemTotal)") KiB, free $(diff_kib "$(field MEMINFO "$gen" FreeKiB)" "$(field MEMINFO $ref FreeKiB)") KiB against generation $ref" \
 		no_drift "$gen"
+	[ -z "$KHO" ] ||
+		tap_check "hop $hop: the table came from $(route_of "$gen") (KHO $KHO)" \
+			table_route "$gen"
 	echo "$hop,$method,$(field MEMINFO "$gen" MemTotal),$(field MEMINFO "$gen" FreeKiB),$(field BSCOUNT "$gen" unexplained),$(field BSCOUNT "$gen" allowed),$(field BSTABLE "$gen" kept_kib),$(field BSTABLE "$gen" freed_kib),$(field BSTABLE "$gen" reclaimed_kib),$(field BSTABLE "$gen" entries),$(hop_seconds "$gen")" \
 		>>"$RUN_DIR/$NAME.csv"
 }
@@ -247,6 +302,9 @@ main()
 	tap_check "$KERNEL: $HOPS hops ran and the last generation powered off" [ $ok = 1 ]
 	tap_check "no BUG, WARNING, Call Trace, Oops or Bad page state anywhere on the console" \
 		[ -z "$(qemu_bad_lines $NAME)" ]
+	[ -z "$KHO" ] ||
+		tap_check "kho=on: KHO $([ "$KHO" = on ] && echo ran || echo "switched itself off") in generation 1" \
+			kho_state
 	for hop in $(seq 1 "$HOPS"); do
 		check_hop "$hop"
 	done

@@ -5,7 +5,11 @@
 # Usage: tests/run-all.sh RUNS_DIR IMAGES_DIR SUITE...
 #   a SUITE is a test script, with its options after colons
 #   (tests/kdump.sh:-a:5:-s), called as SCRIPT [OPTIONS] RUN_DIR
-#   IMAGES_DIR; it prints TAP, kept in RUN_DIR/<name>.tap
+#   IMAGES_DIR; it prints TAP, kept in RUN_DIR/<name>.tap.  IMAGES_DIR
+#   holds 6.12's images; BASE@SUITE (7.3@tests/boot-smoke.sh) runs the
+#   suite on the images of the kernel base BASE, IMAGES_DIR-BASE as
+#   mk/linux.mk names them, with LINUX=BASE in its environment, in a
+#   run directory of its own, RUN_DIR/<name>-BASE, beside its TAP
 #   SUITE_TIMEOUT: seconds a suite may run (3600)
 #
 # Each suite runs under `timeout', in a process group of its own; on
@@ -54,8 +58,21 @@ trap 'on_signal SIGINT 130' INT
 trap 'on_signal SIGTERM 143' TERM
 
 for suite in "$@"; do
+	base=6.12
+	suite_images=$images
+	case $suite in
+	*@*)	base=${suite%%@*}
+		suite=${suite#*@}
+		suite_images=$images-$base ;;
+	esac
 	IFS=: read -r -a spec <<<"$suite"
 	name=$(basename "${spec[0]}" .sh)$(printf '%s' "${spec[@]:1}" | tr -c 'a-zA-Z0-9' '_')
+	suite_dir=$run_dir
+	if [ "$base" != 6.12 ]; then
+		name=$name-$base
+		suite_dir=$run_dir/$name
+		mkdir -p "$suite_dir"
+	fi
 	suite_n=$((suite_n + 1))
 	start=$(date +%s)
 	echo "# suite $name"
@@ -63,8 +80,8 @@ for suite in "$@"; do
 	# in the background so that a signal reaches the trap at once (bash
 	# runs traps only between foreground commands); timeout makes the
 	# suite's process group (its pid) and bounds this wait
-	timeout -k "$SUITE_STOP_SECONDS" "$SUITE_TIMEOUT" \
-		"${spec[@]}" "$run_dir" "$images" >"$run_dir/$name.tap" 2>&1 &
+	LINUX=$base timeout -k "$SUITE_STOP_SECONDS" "$SUITE_TIMEOUT" \
+		"${spec[@]}" "$suite_dir" "$suite_images" >"$run_dir/$name.tap" 2>&1 &
 	suite_pid=$!
 	wait "$suite_pid" || rc=$?
 	suite_pid=""

@@ -167,10 +167,21 @@ static bool reserve_line(const char *p, unsigned long long *a,
  * memblock_reserve() names its own caller.  7.3 names the reservation
  * "__memblock_reserve" and puts "nid=N flags=F " before the caller.
  */
+/*
+ * 7.3's memblock_alloc_or_panic() allocates in a function of its own, and
+ * memblock=debug names that function, not its caller: the mem_section
+ * roots (sparse_init on 6.12), the command line's copies, the per-CPU
+ * first chunk's maps, and a few small ACPI tables.  Some 20 KiB in 15
+ * allocations a boot here; what goes through it is believed up to three
+ * times that in all, so that a leak of a predecessor's ranges, megabytes,
+ * cannot hide behind it.
+ */
+#define WRAPPED_MAX_BYTES	(64ULL << 10)
+
 static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 {
 	char *save = NULL, *line, caller[48] = "", who[48], what[64];
-	unsigned long long a, b;
+	unsigned long long a, b, wrapped = 0;
 	const char *p;
 	int ret = 0;
 
@@ -208,6 +219,11 @@ static int scan_klog(char *log, bool want_ranges, bool *initrd_freed)
 			} else if (is_early_owner(who)) {
 				snprintf(what, sizeof(what), "early:%s", who);
 				ret = add(owners, &nr_owners, MAX_OWNERS, a, b + 1, what);
+			} else if (!strcmp(who, "__memblock_alloc_or_panic") &&
+				   wrapped + (b + 1 - a) <= WRAPPED_MAX_BYTES) {
+				wrapped += b + 1 - a;
+				ret = add(owners, &nr_owners, MAX_OWNERS, a, b + 1,
+					  "early:memblock_alloc_or_panic");
 			} else {
 				ret = add(unnamed, &nr_unnamed, MAX_OWNERS, a, b + 1, who);
 			}
