@@ -1,9 +1,13 @@
 # efi-ranges: build and test the kexec/kdump-aware deferred free of EFI
-# boot-services memory on Debian's Linux 6.12.  See README.md.
+# boot-services memory on mainline Linux 7.3 and its backport to Debian's
+# Linux 6.12.  See README.md.
 
 PROJECT := efi-ranges
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/$(PROJECT)
-KERNELS := prefix stock ours nopublish
+# LINUX=6.12 (the default) or 7.3: the kernel base, mk/linux.mk.  The
+# prefix kernel (6.12 before the deferred free) exists for 6.12 alone.
+include mk/linux.mk
+KERNELS := $(filter-out $(if $(filter 7.3,$(LINUX)),prefix),prefix stock ours nopublish)
 KERNEL ?= ours
 
 ifeq ($(filter $(KERNEL),$(KERNELS)),)
@@ -34,15 +38,16 @@ kernel: deps
 kernels: deps
 	@for v in $(KERNELS); do $(LOCKED) $(KERNEL_MK) VARIANT=$$v || exit 1; done
 
-# The kernel series as a git branch over the pristine source, to edit it
-# with git rebase -i, and back: docs/development.md
-SERIES_TREE ?= $(CACHE)/series/linux-6.12
+# The kernel series of the base LINUX as a git branch over the pristine
+# source, to edit it with git rebase -i, and back: docs/development.md
+SERIES_TREE ?= $(CACHE)/series/linux-$(LINUX)
 .PHONY: series-tree series-export
 series-tree: deps
-	@scripts/series-tree.sh tree /usr/src/linux-source-6.12.tar.xz kernel/patches $(SERIES_TREE)
+	@scripts/series-tree.sh tree /usr/src/linux-source-$(LINUX).tar.xz \
+		kernel/patches/$(LINUX) $(SERIES_TREE)
 
 series-export:
-	@scripts/series-tree.sh export kernel/patches $(SERIES_TREE)
+	@scripts/series-tree.sh export kernel/patches/$(LINUX) $(SERIES_TREE)
 
 # The same for the kexec-tools series, over Debian's source package
 KEXEC_SERIES_TREE ?= $(CACHE)/series/kexec-tools
@@ -54,11 +59,9 @@ kexec-series-tree: deps
 kexec-series-export:
 	@scripts/series-tree.sh export kexec/patches $(KEXEC_SERIES_TREE)
 
-# LINUX=7.3 builds and boots the stock 7.3 kernel (issue 13: the series
-# is not ported yet); 6.12 is the default, its images where they always
-# were.  kexec-tools and the guest programs are userspace, built once.
-include mk/linux.mk
-KEXEC_IMAGES := $(CACHE)/images
+# kexec-tools and the guest programs are userspace, built once for both
+# bases, in 6.12's images directory.
+KEXEC_IMAGES := $(call images_of,6.12)
 GUEST_BIN := $(CACHE)/guest-bin
 
 .PHONY: guest kexec-tools initramfs images
@@ -105,9 +108,15 @@ host-tests: kexec-tools
 		KEXEC_SRC=$(KEXEC_SRC)
 
 RUNS ?= runs
+# The 6.12 suites, then the mainline ones (BASE@SUITE: tests/run-all.sh),
+# then the harness's
 SUITES ?= tests/patches.sh tests/kexec-series.sh tests/docs-figures.sh tests/host-unit.sh tests/boot-smoke.sh tests/numa.sh tests/kernel-table.sh \
 	tests/kexec-tools.sh tests/loop-can-fail.sh \
-	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s tests/firmware.sh tests/harness.sh
+	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s tests/firmware.sh \
+	$(SUITES_7.3) tests/harness.sh
+SUITES_7.3 ?= 7.3@tests/boot-smoke.sh 7.3@tests/kexec-loop.sh:-e:-n:4 \
+	7.3@tests/kexec-loop.sh:-K:on:-e:-n:4 7.3@tests/kexec-loop.sh:-K:off:-n:2 \
+	7.3@tests/kdump.sh:-a:0
 HOPS ?= 100
 FUZZ_SECONDS ?= 60
 
@@ -115,13 +124,18 @@ FUZZ_SECONDS ?= 60
 new_run_dir = $$(mkdir -p $(RUNS) && mktemp -d $(RUNS)/$$(date +%Y%m%d-%H%M%S)-$(1).XXXXXX)
 RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
-	tests/run-all.sh $(RUNS) $(IMAGES) $(SUITES)
+	tests/run-all.sh $(RUNS) $(call images_of,6.12) $(SUITES)
 
-# make suites: the suites alone, on what the cache holds (tests/harness.sh
-# kills it as a user would kill make check)
-.PHONY: check suites demo
-check: images host-tests firmware
+# make check: both bases' images, then every suite; make suites: the
+# suites alone, on what the cache holds (tests/harness.sh kills it as a
+# user would kill make check)
+.PHONY: check suites demo all-images
+check: all-images host-tests firmware
 	@$(RUN_SUITES)
+
+all-images:
+	@$(MAKE) --no-print-directory images LINUX=6.12
+	@$(MAKE) --no-print-directory images LINUX=7.3
 
 suites:
 	@$(RUN_SUITES)

@@ -1,8 +1,9 @@
 # mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours|nopublish,
 # or mutant-NAME: ours with tests/mutants/NAME.patch, for make mutants) of
 # one base, LINUX=6.12 (Debian 12's linux-source-6.12, the default) or
-# LINUX=7.3 (trixie-backports' linux-source-7.3: stock alone until the
-# series is ported).  Called from the top-level Makefile after `deps`.
+# LINUX=7.3 (trixie-backports' linux-source-7.3), each base with its own
+# series, kernel/patches/LINUX.  prefix and the mutants exist for 6.12
+# alone.  Called from the top-level Makefile after `deps`.
 #
 # Every directory is named after a hash of what went into it, so a fresh
 # clone with the same inputs reuses the cache and a changed input builds
@@ -11,20 +12,20 @@
 
 VARIANT ?= ours
 include mk/linux.mk
-ifeq ($(LINUX)-$(filter stock,$(VARIANT)),7.3-)
-$(error LINUX=7.3: only VARIANT=stock is built, the series is not ported yet)
+ifeq ($(LINUX)-$(filter prefix mutant-%,$(VARIANT)),7.3-$(VARIANT))
+$(error LINUX=7.3: VARIANT=$(VARIANT) is built on 6.12 only)
 endif
 LINUX_TARBALL := /usr/src/linux-source-$(LINUX).tar.xz
 LINUX_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-$(LINUX))
 
 patches_prefix := tests/fixtures/prefix-revert-deferred-free.patch
 patches_stock :=
-patches_ours := $(addprefix kernel/patches/,$(shell sed -e 's/\#.*//' kernel/patches/series))
+patches_ours := $(addprefix kernel/patches/$(LINUX)/,$(shell sed -e 's/\#.*//' kernel/patches/$(LINUX)/series))
 # ours whose range table can never be recorded: it must still free
 patches_nopublish := $(patches_ours) tests/fixtures/nopublish-table-allocation-fails.patch
 # base.config, then what only one base has a symbol for
 fragments_base_6.12 := kernel/config/base.config kernel/config/linux-6.12.config
-fragments_base_7.3 := kernel/config/base.config
+fragments_base_7.3 := kernel/config/base.config kernel/config/linux-7.3.config
 fragments_base := $(fragments_base_$(LINUX))
 fragments_prefix := $(fragments_base)
 fragments_stock := $(fragments_base)

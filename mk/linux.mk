@@ -7,4 +7,6 @@ LINUX ?= 6.12
 ifeq ($(filter 6.12 7.3,$(LINUX)),)
 $(error LINUX=$(LINUX): 6.12 or 7.3)
 endif
-IMAGES := $(CACHE)/images$(filter-out -6.12,-$(LINUX))
+# images_of BASE: the images directory of BASE
+images_of = $(CACHE)/images$(filter-out -6.12,-$(1))
+IMAGES := $(call images_of,$(LINUX))

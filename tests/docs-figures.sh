@@ -100,6 +100,6 @@ while IFS='|' read -r verdict where what; do
 		tap_fail "$where: $what"
 	fi
 done < <(check_citations docs/results.md README.md $(ls docs/*.md | grep -vx docs/results.md) \
-	kernel/patches/0000-cover-letter.patch)
+	kernel/patches/*/0000-cover-letter.patch)
 [ "$n" -gt 0 ] || tap_fail "no sentence in the docs cites docs/results.md"
 tap_done

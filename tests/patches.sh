@@ -47,6 +47,22 @@ added_files()
 	awk '/^diff --git / { path = substr($4, 3) } /^new file mode / { print path }' "$1"
 }
 
+# file_added DIR PATH: the file PATH as the series in DIR creates it (the
+# patch that adds it, whose hunk is the whole file)
+file_added()
+{
+	local p
+
+	for p in $(series "$1"); do
+		awk -v path="$2" '
+			/^diff --git / { inside = (substr($4, 3) == path); next }
+			inside && /^new file mode / { found = 1 }
+			inside && found && /^@@ / { body = 1; next }
+			inside && body && /^\+/ { print substr($0, 2) }
+			inside && body && !/^\+/ { exit }' "$1/$p"
+	done
+}
+
 # maintained PATCH: every file PATCH creates lies under an F: entry of the
 # EFI section of the patched tree's MAINTAINERS, a directory (ending in /)
 # or the file itself, so that its patches reach the EFI maintainers.  (The
@@ -107,13 +123,18 @@ for kunit in m y; do
 		not_module "$became"
 done
 
-check_series "$top/kernel/patches" --strict
-for p in $(series "$top/kernel/patches"); do
-	[ -z "$(added_files "$top/kernel/patches/$p")" ] ||
-		tap_check "$p: the EFI entry of MAINTAINERS covers every file it adds" \
-			maintained "$top/kernel/patches/$p"
+for base in 6.12 7.3; do
+	check_series "$top/kernel/patches/$base" --strict
+	for p in $(series "$top/kernel/patches/$base"); do
+		[ -z "$(added_files "$top/kernel/patches/$base/$p")" ] ||
+			tap_check "$base/$p: the EFI entry of MAINTAINERS covers every file it adds" \
+				maintained "$top/kernel/patches/$base/$p"
+	done
 done
 check_series "$top/kexec/patches" ""
-tap_check "include/efi_bs_ranges.h is the header the kernel series adds, byte for byte" \
+tap_check "include/efi_bs_ranges.h is the header the 6.12 series adds, byte for byte" \
 	cmp -s "$top/include/efi_bs_ranges.h" "$KERNEL_SRC/arch/x86/include/uapi/asm/efi_bs_ranges.h"
+tap_check "include/efi_bs_ranges.h is the header the 7.3 series adds, byte for byte" \
+	cmp -s "$top/include/efi_bs_ranges.h" \
+		<(file_added "$top/kernel/patches/7.3" arch/x86/include/uapi/asm/efi_bs_ranges.h)
 tap_done
