@@ -10,19 +10,13 @@
  * computed with the crc32 field zero.  A version fixes the sizes of both.
  *
  * Readable by root at /sys/firmware/efi/bs_ranges and passed to the next
- * kernel as setup_data of type SETUP_EFI_BS_RANGES; the kernel's
- * Documentation/ABI/testing/sysfs-firmware-efi describes the file.
+ * kernel as setup_data of type SETUP_EFI_BS_RANGES (asm/setup_data.h); the
+ * kernel's Documentation/ABI/testing/sysfs-firmware-efi describes the file.
  */
 #ifndef _UAPI_ASM_X86_EFI_BS_RANGES_H
 #define _UAPI_ASM_X86_EFI_BS_RANGES_H
 
 #include <linux/types.h>
-
-/*
- * Not a sequential SETUP_* number, which only upstream assigns: one far
- * from them cannot collide with a backport.  Below SETUP_INDIRECT.
- */
-#define SETUP_EFI_BS_RANGES		0x45420001
 
 #define EFI_BS_RANGES_MAGIC		0x52534245	/* "EBSR" */
 #define EFI_BS_RANGES_VERSION		1
