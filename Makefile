@@ -70,6 +70,7 @@ GUEST_BIN := $(CACHE)/guest-bin
 # not see exported variables: CACHE is passed by hand.
 KERNEL_MK = $(MAKE) --no-print-directory -f mk/kernel.mk
 KERNEL_SRC = $(shell $(KERNEL_MK) -s CACHE=$(CACHE) LINUX=6.12 VARIANT=ours print-src)
+KERNEL_SRC_73 = $(shell $(KERNEL_MK) -s CACHE=$(CACHE) LINUX=7.3 VARIANT=ours print-src)
 RULES_DIR = $(KERNEL_SRC)/arch/x86/platform/efi
 KEXEC_SRC = $(shell $(MAKE) --no-print-directory -s -f mk/kexec-tools.mk \
 	CACHE=$(CACHE) KEXEC_VARIANT=ours print-src)
@@ -122,7 +123,7 @@ FUZZ_SECONDS ?= 60
 
 # new_run_dir NAME: a run directory of its own, RUNS/DATE-NAME.XXXXXX
 new_run_dir = $$(mkdir -p $(RUNS) && mktemp -d $(RUNS)/$$(date +%Y%m%d-%H%M%S)-$(1).XXXXXX)
-RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) \
+RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_SRC=$(KERNEL_SRC) KERNEL_SRC_73=$(KERNEL_SRC_73) \
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
 	tests/run-all.sh $(RUNS) $(call images_of,6.12) $(SUITES)
 

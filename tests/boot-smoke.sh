@@ -81,10 +81,13 @@ done
 boot_variant smoke-ours-checked ours init_on_free=1
 boot_variant smoke-nopublish nopublish
 
-res_prefix=$(field smoke-prefix reserved BSCOUNT)
+res_prefix="" free_prefix=""
+if [ "$LINUX" = 6.12 ]; then
+	res_prefix=$(field smoke-prefix reserved BSCOUNT)
+	free_prefix=$(field smoke-prefix FreeKiB MEMINFO)
+fi
 res_stock=$(field smoke-stock reserved BSCOUNT)
 res_ours=$(field smoke-ours reserved BSCOUNT)
-free_prefix=$(field smoke-prefix FreeKiB MEMINFO)
 free_stock=$(field smoke-stock FreeKiB MEMINFO)
 free_ours=$(field smoke-ours FreeKiB MEMINFO)
 echo "# PG_reserved pages in boot-services ranges above 1 MiB:" \

@@ -33,8 +33,8 @@
 #   -e  boot generation 1 with efi=debug (later generations without)
 #   -x  more kernel command-line words, for every generation
 #   -K  Kexec HandOver (7.3): kho=on in every generation, with scratch
-#       areas that fit (on), or with the default ones, which do not fit
-#       512 MB, so that KHO switches itself off at boot (off)
+#       areas that fit (on), or with ones that cannot fit 512 MB, so that
+#       KHO switches itself off at boot (off)
 set -eu
 
 HOPS=10
@@ -44,8 +44,11 @@ EFIDEBUG=0
 EXTRA=""
 KHO=""
 # KHO's scratch areas (lowmem, global, per node) at 512 MB: the next
-# kernel's segments and its allocations until the memory map is up
+# kernel's segments and its allocations until the memory map is up; and
+# ones 512 MB cannot hold.  (KHO's default, a multiple of what memblock
+# has reserved, fits 512 MB here: 52 MiB.)
 KHO_SCRATCH=16M,64M,16M
+KHO_SCRATCH_TOO_BIG=256M,256M,64M
 MEMTOTAL_BOUND_KIB=1024
 FREE_BOUND_KIB=4096
 
@@ -71,7 +74,7 @@ shift $((OPTIND - 1))
 case $KHO in
 "")	;;
 on)	EXTRA="$EXTRA kho=on kho_scratch=$KHO_SCRATCH" ;;
-off)	EXTRA="$EXTRA kho=on" ;;
+off)	EXTRA="$EXTRA kho=on kho_scratch=$KHO_SCRATCH_TOO_BIG" ;;
 *)	usage ;;
 esac
 RUN_DIR=$1

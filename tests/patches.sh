@@ -8,7 +8,7 @@
 # nothing, so a module would not link.
 #
 # Usage: tests/patches.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
-#   KERNEL_SRC: the patched `ours' kernel tree
+#   KERNEL_SRC, KERNEL_SRC_73: the patched `ours' trees of 6.12 and 7.3
 set -eu
 
 here=$(dirname "$0")
@@ -33,7 +33,7 @@ checkpatch_clean()
 {
 	local out rc=0
 
-	out=$(cd "$1" && "${KERNEL_SRC:?}/scripts/checkpatch.pl" ${2:+"$2"} --no-tree \
+	out=$(cd "$1" && "${TREE:?}/scripts/checkpatch.pl" ${2:+"$2"} --no-tree \
 		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$3" 2>&1) || rc=$?
 	printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK)' | head -n 3
 	printf '%s\n' "$out" | grep -q '^total: [0-9]* errors' ||
@@ -45,22 +45,6 @@ checkpatch_clean()
 added_files()
 {
 	awk '/^diff --git / { path = substr($4, 3) } /^new file mode / { print path }' "$1"
-}
-
-# file_added DIR PATH: the file PATH as the series in DIR creates it (the
-# patch that adds it, whose hunk is the whole file)
-file_added()
-{
-	local p
-
-	for p in $(series "$1"); do
-		awk -v path="$2" '
-			/^diff --git / { inside = (substr($4, 3) == path); next }
-			inside && /^new file mode / { found = 1 }
-			inside && found && /^@@ / { body = 1; next }
-			inside && body && /^\+/ { print substr($0, 2) }
-			inside && body && !/^\+/ { exit }' "$1/$p"
-	done
 }
 
 # maintained PATCH: every file PATCH creates lies under an F: entry of the
@@ -76,7 +60,7 @@ maintained()
 			/^EXTENSIBLE FIRMWARE INTERFACE \(EFI\)$/ { efi = 1 }
 			efi && /^$/ { exit }
 			efi && /^F:/ && (($2 ~ /\/$/ && index(file, $2) == 1) || $2 == file) { found = 1; exit }
-			END { exit !found }' "${KERNEL_SRC:?}/MAINTAINERS" ||
+			END { exit !found }' "${TREE:?}/MAINTAINERS" ||
 			{ echo "$file: not in the EFI entry of MAINTAINERS"; return 1; }
 	done
 }
@@ -123,18 +107,19 @@ for kunit in m y; do
 		not_module "$became"
 done
 
+# Each series under its own tree's checkpatch and MAINTAINERS
 for base in 6.12 7.3; do
+	TREE=$KERNEL_SRC
+	[ "$base" = 6.12 ] || TREE=${KERNEL_SRC_73:?}
 	check_series "$top/kernel/patches/$base" --strict
 	for p in $(series "$top/kernel/patches/$base"); do
 		[ -z "$(added_files "$top/kernel/patches/$base/$p")" ] ||
 			tap_check "$base/$p: the EFI entry of MAINTAINERS covers every file it adds" \
 				maintained "$top/kernel/patches/$base/$p"
 	done
+	tap_check "include/efi_bs_ranges.h is the header the $base series adds, byte for byte" \
+		cmp -s "$top/include/efi_bs_ranges.h" "$TREE/arch/x86/include/uapi/asm/efi_bs_ranges.h"
 done
+TREE=$KERNEL_SRC
 check_series "$top/kexec/patches" ""
-tap_check "include/efi_bs_ranges.h is the header the 6.12 series adds, byte for byte" \
-	cmp -s "$top/include/efi_bs_ranges.h" "$KERNEL_SRC/arch/x86/include/uapi/asm/efi_bs_ranges.h"
-tap_check "include/efi_bs_ranges.h is the header the 7.3 series adds, byte for byte" \
-	cmp -s "$top/include/efi_bs_ranges.h" \
-		<(file_added "$top/kernel/patches/7.3" arch/x86/include/uapi/asm/efi_bs_ranges.h)
 tap_done
