@@ -14,7 +14,13 @@
 # either side covers the few pages the shell frees after its snapshot.
 # Dump size and time go to kdump.csv in RUN_DIR.
 #
-# Usage: tests/kdump.sh [-a HOP] [-s] [-m MEM] [-k KERNEL] RUN_DIR IMAGES_DIR
+# Usage: tests/kdump.sh [-a HOP] [-s] [-m MEM] [-k KERNEL] [-K] RUN_DIR IMAGES_DIR
+#   -K  Kexec HandOver running in every generation (7.3, tests/lib/kho.sh):
+#       the hops by kexec -s -l hand the table through KHO, the capture
+#       kernel still gets it in setup_data.  A kernel started through KHO
+#       allocates only from KHO's scratch areas at boot, crashkernel=
+#       included ("cannot allocate crashkernel" when they are smaller):
+#       crash after a kexec -l hop, or size the scratch for it
 set -eu
 
 HOP=0
@@ -28,13 +34,16 @@ here=$(dirname "$0")
 . "$here/lib/qemu.sh"
 . "$here/lib/tap.sh"
 . "$here/lib/usage.sh"
+. "$here/lib/kho.sh"
 
-while getopts "a:sm:k:" o; do
+EXTRA=""
+while getopts "a:sm:k:K" o; do
 	case $o in
 	a) HOP=$OPTARG ;;
 	s) METHOD=s ;;
 	m) MEM=$OPTARG ;;
 	k) KERNEL=$OPTARG ;;
+	K) EXTRA=$(kho_words on) ;;
 	*) usage ;;
 	esac
 done
@@ -112,6 +121,17 @@ inherited()
 	qemu_lines "$1" DMESG "$2" | grep -q "Inherited boot services range table: generation $3,"
 }
 
+# kho_routes BOOT CAPTURE CRASHED: the capture kernel's table came from
+# setup_data; the crashed kernel's from KHO, after a kexec -s -l hop
+kho_routes()
+{
+	qemu_lines "$1" DMESG "$2" | grep -q "Inherited boot services range table: .*, from setup_data$" ||
+		{ echo "capture kernel: not from setup_data"; return 1; }
+	[ "$(qemu_field "$1" KEXEC $(($3 - 1)) method)" != s ] ||
+		qemu_lines "$1" DMESG "$3" | grep -q "Inherited boot services range table: .*, from KHO$" ||
+		{ echo "generation $3, after kexec -s -l: not from KHO"; return 1; }
+}
+
 # capture_table GENERATION MINE_KIB WANT: the capture kernel's table is
 # generation WANT, with nothing freed or reclaimed by it
 capture_table()
@@ -137,12 +157,16 @@ main()
 	# the capture kernel is the last generation
 	QEMU_TIMEOUT=$((180 + 60 * HOP)) qemu_boot $NAME "$IMAGES/bzImage-$KERNEL" \
 		"$IMAGES/initramfs-$KERNEL.cpio.gz" "$MEM" \
-		"console=ttyS0 memblock=debug crashkernel=$CRASHKERNEL t.mode=kexec t.hops=$HOP t.then=kdump t.kdump=$METHOD" \
+		"console=ttyS0 memblock=debug crashkernel=$CRASHKERNEL $EXTRA t.mode=kexec t.hops=$HOP t.then=kdump t.kdump=$METHOD" \
 		"$capture" || ok=0
 	tap_check "$what: the capture kernel ran and powered off" [ "$ok" = 1 ]
 	tap_check "$what: generation $crashed loaded the capture kernel" \
 		[ "$(qemu_field $NAME CRASH $crashed loaded)" = 1 ]
 	tap_check "$what: the table arrived in the capture kernel" inherited $NAME $capture $crashed
+	# KHO never hands anything to a crash kernel: setup_data does, and
+	# the last hop by kexec -s -l before it went through KHO
+	[ -z "$EXTRA" ] || tap_check "$what, KHO running: the capture kernel's table came from setup_data$([ "$(qemu_field $NAME KEXEC $((crashed - 1)) method)" != s ] || echo ", generation $crashed's from KHO")" \
+		kho_routes $NAME $capture $crashed
 	tap_check "$what: the capture kernel's table is generation $capture, nothing freed by it" \
 		capture_table "$(qemu_field $NAME BSTABLE $capture generation)" \
 		"$(qemu_field $NAME BSTABLE $capture mine_kib)" $capture

@@ -43,12 +43,6 @@ KERNEL=ours
 EFIDEBUG=0
 EXTRA=""
 KHO=""
-# KHO's scratch areas (lowmem, global, per node) at 512 MB: the next
-# kernel's segments and its allocations until the memory map is up; and
-# ones 512 MB cannot hold.  (KHO's default, a multiple of what memblock
-# has reserved, fits 512 MB here: 52 MiB.)
-KHO_SCRATCH=16M,64M,16M
-KHO_SCRATCH_TOO_BIG=256M,256M,64M
 MEMTOTAL_BOUND_KIB=1024
 FREE_BOUND_KIB=4096
 
@@ -57,6 +51,7 @@ here=$(dirname "$0")
 . "$here/lib/tap.sh"
 . "$here/lib/checks.sh"
 . "$here/lib/usage.sh"
+. "$here/lib/kho.sh"
 
 while getopts "n:m:k:ex:K:" o; do
 	case $o in
@@ -71,12 +66,9 @@ while getopts "n:m:k:ex:K:" o; do
 done
 shift $((OPTIND - 1))
 [ $# = 2 ] || usage
-case $KHO in
-"")	;;
-on)	EXTRA="$EXTRA kho=on kho_scratch=$KHO_SCRATCH" ;;
-off)	EXTRA="$EXTRA kho=on kho_scratch=$KHO_SCRATCH_TOO_BIG" ;;
-*)	usage ;;
-esac
+if [ -n "$KHO" ]; then
+	EXTRA="$EXTRA $(kho_words "$KHO")" || usage
+fi
 RUN_DIR=$1
 IMAGES=$2
 NAME=kexec-loop

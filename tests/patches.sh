@@ -7,9 +7,15 @@
 # series' KUnit suite cannot be configured as a module: it exports
 # nothing, so a module would not link.
 #
+# The kernel series of the base LINUX (6.12, the default, or 7.3: each
+# checked under its own patched tree's checkpatch, MAINTAINERS and
+# Kconfig); the kexec-tools series with 6.12's.
+#
 # Usage: tests/patches.sh RUN_DIR IMAGES_DIR     (TAP on stdout)
 #   KERNEL_SRC, KERNEL_SRC_73: the patched `ours' trees of 6.12 and 7.3
 set -eu
+
+LINUX=${LINUX:-6.12}
 
 here=$(dirname "$0")
 top=$(cd "$here/.." && pwd)
@@ -85,10 +91,10 @@ kunit_as()
 	mkdir -p "$out"
 	printf '%s\n' CONFIG_64BIT=y CONFIG_ACPI=y CONFIG_EFI=y CONFIG_MODULES=y \
 		"CONFIG_KUNIT=$1" CONFIG_EFI_BS_RANGES_KUNIT_TEST=m >"$out/suite-m.config"
-	make -s -C "$KERNEL_SRC" O="$out" ARCH=x86_64 tinyconfig >/dev/null 2>&1 &&
-		(cd "$out" && "$KERNEL_SRC/scripts/kconfig/merge_config.sh" -m -O "$out" \
+	make -s -C "$TREE" O="$out" ARCH=x86_64 tinyconfig >/dev/null 2>&1 &&
+		(cd "$out" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" \
 			"$out/.config" "$out/suite-m.config" >/dev/null 2>&1) &&
-		make -s -C "$KERNEL_SRC" O="$out" ARCH=x86_64 olddefconfig </dev/null >/dev/null 2>&1 &&
+		make -s -C "$TREE" O="$out" ARCH=x86_64 olddefconfig </dev/null >/dev/null 2>&1 &&
 		{ sed -n 's/^CONFIG_EFI_BS_RANGES_KUNIT_TEST=//p' "$out/.config" | grep . ||
 			echo "not set"; }
 }
@@ -101,25 +107,24 @@ not_module()
 
 # absolute: the kernel's make runs in its own tree
 RUN_DIR=$(realpath "${1:?usage: patches.sh RUN_DIR IMAGES_DIR}")
+case $LINUX in
+6.12)	TREE=${KERNEL_SRC:?} ;;
+7.3)	TREE=${KERNEL_SRC_73:?} ;;
+*)	echo "LINUX=$LINUX: 6.12 or 7.3" >&2; exit 2 ;;
+esac
 for kunit in m y; do
 	became=$(kunit_as $kunit) || became=""
 	tap_check "KUnit=$kunit, the efi_bs_ranges suite asked for as a module: it is not one (${became:-kconfig failed})" \
 		not_module "$became"
 done
 
-# Each series under its own tree's checkpatch and MAINTAINERS
-for base in 6.12 7.3; do
-	TREE=$KERNEL_SRC
-	[ "$base" = 6.12 ] || TREE=${KERNEL_SRC_73:?}
-	check_series "$top/kernel/patches/$base" --strict
-	for p in $(series "$top/kernel/patches/$base"); do
-		[ -z "$(added_files "$top/kernel/patches/$base/$p")" ] ||
-			tap_check "$base/$p: the EFI entry of MAINTAINERS covers every file it adds" \
-				maintained "$top/kernel/patches/$base/$p"
-	done
-	tap_check "include/efi_bs_ranges.h is the header the $base series adds, byte for byte" \
-		cmp -s "$top/include/efi_bs_ranges.h" "$TREE/arch/x86/include/uapi/asm/efi_bs_ranges.h"
+check_series "$top/kernel/patches/$LINUX" --strict
+for p in $(series "$top/kernel/patches/$LINUX"); do
+	[ -z "$(added_files "$top/kernel/patches/$LINUX/$p")" ] ||
+		tap_check "$LINUX/$p: the EFI entry of MAINTAINERS covers every file it adds" \
+			maintained "$top/kernel/patches/$LINUX/$p"
 done
-TREE=$KERNEL_SRC
-check_series "$top/kexec/patches" ""
+tap_check "include/efi_bs_ranges.h is the header the $LINUX series adds, byte for byte" \
+	cmp -s "$top/include/efi_bs_ranges.h" "$TREE/arch/x86/include/uapi/asm/efi_bs_ranges.h"
+[ "$LINUX" != 6.12 ] || check_series "$top/kexec/patches" ""
 tap_done

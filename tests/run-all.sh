@@ -10,6 +10,13 @@
 #   suite on the images of the kernel base BASE, IMAGES_DIR-BASE as
 #   mk/linux.mk names them, with LINUX=BASE in its environment, in a
 #   run directory of its own, RUN_DIR/<name>-BASE, beside its TAP
+#   BUILD_IMAGES: a command that builds a base's images when LINUX=BASE
+#   is appended to it (make images).  If set, each base the suites
+#   name with BASE@ is built from the start, beside the suites before
+#   its own (a QEMU under TCG keeps one core busy), logged to
+#   RUN_DIR/build-BASE.log, and waited for, at most SUITE_TIMEOUT
+#   seconds, before the first suite of that base; a build that fails
+#   fails that base's suites
 #   SUITE_TIMEOUT: seconds a suite may run (3600)
 #
 # Each suite runs under `timeout', in a process group of its own; on
@@ -35,13 +42,52 @@ failed=0
 skipped=0
 suite_n=0
 suite_pid=""
+declare -A build_pid build_rc
 
 stop_suite()
 {
+	local base
+
+	for base in "${!build_pid[@]}"; do
+		kill -TERM -- "-${build_pid[$base]}" 2>/dev/null || true
+		wait_pid "${build_pid[$base]}" "$SUITE_STOP_SECONDS" || true
+		unset "build_pid[$base]"
+	done
 	[ -n "$suite_pid" ] || return 0
 	kill -TERM -- "-$suite_pid" 2>/dev/null || true
 	wait_pid "$suite_pid" "$SUITE_STOP_SECONDS" || true
 	suite_pid=""
+}
+
+# start_builds SUITE...: build the images of every base named BASE@, each
+# in a process group of its own (set -m), so that a signal stops it whole
+start_builds()
+{
+	local base
+
+	[ -n "${BUILD_IMAGES:-}" ] || return 0
+	for base in $(printf '%s\n' "$@" | sed -n 's/^\([^@]*\)@.*/\1/p' | sort -u); do
+		echo "# building the $base images beside the suites: $run_dir/build-$base.log"
+		set -m
+		$BUILD_IMAGES "LINUX=$base" >"$run_dir/build-$base.log" 2>&1 </dev/null &
+		build_pid[$base]=$!
+		set +m
+	done
+}
+
+# built BASE: the images of BASE are built; waits for the build once
+built()
+{
+	local rc=0
+
+	if [ -n "${build_pid[$1]:-}" ]; then
+		echo "# waiting for the $1 images (at most ${SUITE_TIMEOUT}s)"
+		wait_pid "${build_pid[$1]}" "$SUITE_TIMEOUT" || rc=$?
+		unset "build_pid[$1]"
+		build_rc[$1]=$rc
+		[ "$rc" = 0 ] || { echo "# the $1 images did not build (exit $rc):"; tail -n 20 "$run_dir/build-$1.log" | sed 's/^/#   /'; }
+	fi
+	[ "${build_rc[$1]:-0}" = 0 ]
 }
 
 on_signal()
@@ -57,6 +103,7 @@ trap 'stop_suite' EXIT
 trap 'on_signal SIGINT 130' INT
 trap 'on_signal SIGTERM 143' TERM
 
+start_builds "$@"
 for suite in "$@"; do
 	base=6.12
 	suite_images=$images
@@ -77,6 +124,11 @@ for suite in "$@"; do
 	start=$(date +%s)
 	echo "# suite $name"
 	rc=0
+	if [ "$base" != 6.12 ] && ! built "$base"; then
+		failed=$((failed + 1))
+		echo "not ok $suite_n - $name (the $base images did not build: $run_dir/build-$base.log)"
+		continue
+	fi
 	# in the background so that a signal reaches the trap at once (bash
 	# runs traps only between foreground commands); timeout makes the
 	# suite's process group (its pid) and bounds this wait
