@@ -131,14 +131,10 @@ RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_S
 # keeps one core busy, the build takes the other; the 7.3 suites wait for
 # it); make suites: the suites alone, on what the cache holds
 # (tests/harness.sh kills it as a user would kill make check)
-.PHONY: check suites demo all-images
+.PHONY: check suites demo
 check: host-tests firmware
 	@$(MAKE) --no-print-directory images LINUX=6.12
 	@BUILD_IMAGES="$(MAKE) --no-print-directory images" $(RUN_SUITES)
-
-all-images:
-	@$(MAKE) --no-print-directory images LINUX=6.12
-	@$(MAKE) --no-print-directory images LINUX=7.3
 
 suites:
 	@$(RUN_SUITES)

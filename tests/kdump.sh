@@ -125,10 +125,10 @@ inherited()
 # setup_data; the crashed kernel's from KHO, after a kexec -s -l hop
 kho_routes()
 {
-	qemu_lines "$1" DMESG "$2" | grep -q "Inherited boot services range table: .*, from setup_data$" ||
+	table_from "$1" "$2" setup_data ||
 		{ echo "capture kernel: not from setup_data"; return 1; }
 	[ "$(qemu_field "$1" KEXEC $(($3 - 1)) method)" != s ] ||
-		qemu_lines "$1" DMESG "$3" | grep -q "Inherited boot services range table: .*, from KHO$" ||
+		table_from "$1" "$3" KHO ||
 		{ echo "generation $3, after kexec -s -l: not from KHO"; return 1; }
 }
 

@@ -211,7 +211,7 @@ table_route()
 
 	want=$(route_of "$gen")
 	types=",$(field SETUP-DATA "$gen" types)"
-	gen_lines DMESG "$gen" | grep -q "Inherited boot services range table: .*, from $want\$" ||
+	table_from $NAME "$gen" "$want" ||
 		{ echo "no \"from $want\" in the kernel's log"; return 1; }
 	case $want,$types in
 	KHO,*,0xb,*)		echo "a setup_data node of type 0xb too: $types"; return 1 ;;

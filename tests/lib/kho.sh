@@ -15,3 +15,11 @@ kho_words()
 	*)	return 1 ;;
 	esac
 }
+
+# table_from BOOT GEN ROUTE: generation GEN of the QEMU run BOOT says it
+# took its predecessor's table from ROUTE, KHO or setup_data (7.3 names it)
+table_from()
+{
+	qemu_lines "$1" DMESG "$2" |
+		grep -q "Inherited boot services range table: .*, from $3\$"
+}
