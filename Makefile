@@ -131,8 +131,13 @@ RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_S
 # keeps one core busy, the build takes the other; the 7.3 suites wait for
 # it); make suites: the suites alone, on what the cache holds
 # (tests/harness.sh kills it as a user would kill make check)
-.PHONY: check suites demo
-check: host-tests firmware
+.PHONY: check suites demo deps-all
+# Both bases' source packages before check's recipe is expanded: the 7.3
+# suites' KERNEL_SRC_73 names the tree after linux-source-7.3's version
+deps-all:
+	@$(LOCKED) scripts/deps.sh $(CACHE)/dl 6.12 7.3
+
+check: deps-all host-tests firmware
 	@$(MAKE) --no-print-directory images LINUX=6.12
 	@BUILD_IMAGES="$(MAKE) --no-print-directory images" $(RUN_SUITES)
 
