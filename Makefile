@@ -153,11 +153,20 @@ fuzz: host-tests
 demo: images
 	@tests/demo.sh $(call new_run_dir,demo) $(IMAGES) $(KERNEL)
 
-# The figures, in one run: docs/results.md and the raw CSVs
-.PHONY: bench
-bench: images host-tests
+# The figures of both bases, in one run: docs/results.md and the raw
+# CSVs.  Besides each base's images, the bench boots stock and ours timing
+# every free_reserved_area() call (mk/kernel.mk, the -timed variants).
+BENCH_KERNELS := stock-timed ours-timed
+.PHONY: bench bench-kernels
+bench-kernels: deps
+	@for v in $(BENCH_KERNELS); do $(LOCKED) $(KERNEL_MK) VARIANT=$$v || exit 1; done
+
+bench: host-tests
+	@for base in 6.12 7.3; do \
+		$(MAKE) --no-print-directory images bench-kernels LINUX=$$base || exit 1; done
 	@dir=$(call new_run_dir,bench); \
-	HOST_BIN=$(HOST_BIN) tests/bench.sh $$dir $(IMAGES) && cp $$dir/results.md docs/results.md && \
+	HOST_BIN=$(HOST_BIN) tests/bench.sh $$dir $(call images_of,6.12) $(call images_of,7.3) && \
+	cp $$dir/results.md docs/results.md && \
 	echo "bench: docs/results.md, raw figures in $$dir"
 
 # The suites must kill realistic bugs: every mutant of tests/mutants/,

@@ -1,5 +1,7 @@
 # mk/kernel.mk - build one kernel variant (VARIANT=prefix|stock|ours|nopublish,
-# or mutant-NAME: ours with tests/mutants/NAME.patch, for make mutants) of
+# stock-timed|ours-timed: stock and ours timing each free_reserved_area()
+# call, for make bench, or mutant-NAME: ours with tests/mutants/NAME.patch,
+# for make mutants) of
 # one base, LINUX=6.12 (Debian 12's linux-source-6.12, the default) or
 # LINUX=7.3 (trixie-backports' linux-source-7.3), each base with its own
 # series, kernel/patches/LINUX.  prefix and the mutants exist for 6.12
@@ -23,6 +25,15 @@ patches_stock :=
 patches_ours := $(addprefix kernel/patches/$(LINUX)/,$(shell sed -e 's/\#.*//' kernel/patches/$(LINUX)/series))
 # ours whose range table can never be recorded: it must still free
 patches_nopublish := $(patches_ours) tests/fixtures/nopublish-table-allocation-fails.patch
+# the time of every free_reserved_area() call in the log, by caller
+patches_timed := tests/fixtures/free-reserved-area-timed-$(LINUX).patch
+patches_stock-timed := $(patches_stock) $(patches_timed)
+patches_ours-timed := $(patches_ours) $(patches_timed)
+ifneq ($(filter %-timed,$(VARIANT)),)
+ifeq ($(wildcard $(patches_timed)),)
+$(error VARIANT=$(VARIANT): no $(patches_timed))
+endif
+endif
 # base.config, then what only one base has a symbol for
 fragments_base_6.12 := kernel/config/base.config kernel/config/linux-6.12.config
 fragments_base_7.3 := kernel/config/base.config kernel/config/linux-7.3.config
@@ -31,6 +42,8 @@ fragments_prefix := $(fragments_base)
 fragments_stock := $(fragments_base)
 fragments_ours := $(fragments_base) kernel/config/ours.config
 fragments_nopublish := $(fragments_ours)
+fragments_stock-timed := $(fragments_stock)
+fragments_ours-timed := $(fragments_ours)
 
 # A mutant is ours with one bug: it starts from ours' tree (below)
 mutant := $(patsubst mutant-%,tests/mutants/%.patch,$(filter mutant-%,$(VARIANT)))

@@ -366,7 +366,7 @@ report()
 		fi
 	fi
 	firmware_tables
-	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|[Bb]oot services range table|Ignoring .* at 0x|=0x[0-9a-f]* unusable|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|efi_free_boot_services\+|KHO: ' |
+	dmesg | grep -E 'Freeing EFI boot services memory|Boot services memory:|[Bb]oot services range table|Ignoring .* at 0x|=0x[0-9a-f]* unusable|efi: memattr|efi_bgrt|efi_bs_ranges: pass:|efi_free_boot_services\+|KHO: |free_reserved_area: ' |
 		sed 's/^/T: DMESG gen='"$GEN"' /'
 }
 
