@@ -18,7 +18,11 @@ ifeq ($(LINUX)-$(filter prefix mutant-%,$(VARIANT)),7.3-$(VARIANT))
 $(error LINUX=7.3: VARIANT=$(VARIANT) is built on 6.12 only)
 endif
 LINUX_TARBALL := /usr/src/linux-source-$(LINUX).tar.xz
-LINUX_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-$(LINUX))
+LINUX_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-$(LINUX) 2>/dev/null)
+# every directory below is named after it: never name one without it
+ifeq ($(LINUX_VERSION),)
+$(error linux-source-$(LINUX) is not installed: make deps LINUX=$(LINUX))
+endif
 
 patches_prefix := tests/fixtures/prefix-revert-deferred-free.patch
 patches_stock :=

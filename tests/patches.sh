@@ -112,8 +112,8 @@ case $LINUX in
 7.3)	TREE=${KERNEL_SRC_73:?} ;;
 *)	echo "LINUX=$LINUX: 6.12 or 7.3" >&2; exit 2 ;;
 esac
-# a path computed before the base's source package was installed lacks
-# its version (mk/kernel.mk): say so, not forty failed checks
+# a tree not built yet (make suites before make images): say so, not
+# forty failed checks
 if [ ! -f "$TREE/../.patched" ]; then
 	tap_fail "the patched $LINUX tree $TREE exists (make images LINUX=$LINUX)"
 	tap_done
