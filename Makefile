@@ -116,7 +116,8 @@ SUITES ?= tests/patches.sh tests/kexec-series.sh tests/docs-figures.sh tests/hos
 	tests/kexec-loop.sh:-n:10 tests/kdump.sh:-a:0 tests/kdump.sh:-a:5:-s tests/firmware.sh \
 	$(SUITES_7.3) tests/harness.sh
 SUITES_7.3 ?= 7.3@tests/patches.sh 7.3@tests/boot-smoke.sh 7.3@tests/kexec-loop.sh:-K:off:-e:-n:4 \
-	7.3@tests/kexec-loop.sh:-K:on:-e:-n:4 7.3@tests/kdump.sh:-a:0 7.3@tests/kdump.sh:-a:1:-K
+	7.3@tests/kexec-loop.sh:-K:on:-e:-n:4 7.3@tests/kdump.sh:-a:0 7.3@tests/kdump.sh:-a:1:-K \
+	7.3@tests/firmware.sh:-c
 HOPS ?= 100
 FUZZ_SECONDS ?= 60
 

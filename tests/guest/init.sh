@@ -145,10 +145,7 @@ sha256()
 }
 
 # The PT_LOAD segments of /proc/vmcore (ELF64), "paddr filesz offset" a
-# line: the crashed kernel's RAM, the interface made to read it.  The
-# capture kernel's /dev/mem stops at its own high_memory
-# (valid_phys_addr_range()); that it reached the crashed kernel's
-# tables on OVMF at 512M is not a thing to count on.
+# line: the crashed kernel's RAM, the interface made to read it.
 vmcore_loads()
 {
 	local phoff phnum i
@@ -166,24 +163,30 @@ vmcore_loads()
 
 # LEN bytes at physical address ADDR into FILE, through /dev/mem, or in
 # the capture kernel through /proc/vmcore when one segment holds them
-# all.  FILE is shorter if the read failed: callers check its size.
+# all, else (the crashed kernel's Reserved ranges) through a mapping of
+# /dev/mem, whose read() stops at the capture kernel's high_memory
+# (physread.c).  FILE is shorter if the read failed: callers check its
+# size.
 read_phys()
 {
-	local addr=$(($1)) len=$2 out=$3 src=/dev/mem skip paddr size off
+	local addr=$(($1)) len=$2 out=$3 paddr size off
 
-	skip=$addr
+	rm -f "$out"
 	if [ "$MODE" = capture ]; then
 		[ -s /tmp/vmcore.loads ] || vmcore_loads >/tmp/vmcore.loads
 		while read -r paddr size off; do
 			if [ "$addr" -ge "$paddr" ] &&
 				[ $((addr + len)) -le $((paddr + size)) ]; then
-				src=/proc/vmcore skip=$((off + addr - paddr))
-				break
+				dd if=/proc/vmcore of="$out" bs=4096 skip=$((off + addr - paddr)) \
+					count="$len" iflag=skip_bytes,count_bytes 2>/dev/null
+				touch "$out"
+				return
 			fi
 		done </tmp/vmcore.loads
+		physread "$addr" "$len" >"$out" 2>/dev/null || true
+		return
 	fi
-	rm -f "$out"
-	dd if="$src" of="$out" bs=4096 skip="$skip" count="$len" \
+	dd if=/dev/mem of="$out" bs=4096 skip="$addr" count="$len" \
 		iflag=skip_bytes,count_bytes 2>/dev/null
 	touch "$out"
 }
