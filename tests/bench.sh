@@ -608,7 +608,7 @@ plot "'"$csv"'" using 1:($2 / $1) every ::1::3 with linespoints title "validate"
 {
 	echo "# Results"
 	echo
-	echo "$(date -u +%Y-%m-%d), $(qemu-system-x86_64 --version | head -n 1), OVMF $(dpkg-query -W -f='${Version}' ovmf), kernels $(dpkg-query -W -f='${Version}' linux-source-6.12) and $(dpkg-query -W -f='${Version}' linux-source-7.3) (tinyconfig-based), host $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, TCG. Made by \`make bench\`; the CSVs and plots (PNG) it read are kept beside results.md in its run directory."
+	echo "$(date -u +%Y-%m-%d), $(qemu-system-x86_64 --version | head -n 1), OVMF $(dpkg-query -W -f='${Version}' ovmf), kernels $(dpkg-query -W -f='${Version}' linux-source-6.12) and $(dpkg-query -W -f='${Version}' linux-source-7.3) (tinyconfig-based), host $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, TCG, tree $(git -C "$here/.." describe --always --dirty 2>/dev/null || echo "not a git checkout"). Made by \`make bench\`; the CSVs and plots (PNG) it read are kept beside results.md in its run directory."
 	echo
 	for section in $SECTIONS; do
 		"$section"
