@@ -15,8 +15,8 @@
  * range (the BGRT image's) instead of refusing a conflicting one.
  *
  * Usage: physread ADDR LEN     (ADDR and LEN as strtoull() reads them)
- * Copies WINDOW bytes a mapping; exits 1, after what it could copy, if
- * a mapping or a write fails, 2 on a bad command line.
+ * Maps and copies a 1 MiB window at a time; exits 1, after what it could
+ * copy, if a mapping or a write fails, 2 on a bad command line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
