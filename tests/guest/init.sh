@@ -169,24 +169,26 @@ vmcore_loads()
 # size.
 read_phys()
 {
-	local addr=$(($1)) len=$2 out=$3 paddr size off
+	local addr=$(($1)) len=$2 out=$3 src=/dev/mem skip paddr size off
 
-	rm -f "$out"
+	skip=$addr
 	if [ "$MODE" = capture ]; then
 		[ -s /tmp/vmcore.loads ] || vmcore_loads >/tmp/vmcore.loads
+		src=physread
 		while read -r paddr size off; do
 			if [ "$addr" -ge "$paddr" ] &&
 				[ $((addr + len)) -le $((paddr + size)) ]; then
-				dd if=/proc/vmcore of="$out" bs=4096 skip=$((off + addr - paddr)) \
-					count="$len" iflag=skip_bytes,count_bytes 2>/dev/null
-				touch "$out"
-				return
+				src=/proc/vmcore skip=$((off + addr - paddr))
+				break
 			fi
 		done </tmp/vmcore.loads
+	fi
+	if [ "$src" = physread ]; then
 		physread "$addr" "$len" >"$out" 2>/dev/null || true
 		return
 	fi
-	dd if=/dev/mem of="$out" bs=4096 skip="$addr" count="$len" \
+	rm -f "$out"
+	dd if="$src" of="$out" bs=4096 skip="$skip" count="$len" \
 		iflag=skip_bytes,count_bytes 2>/dev/null
 	touch "$out"
 }
