@@ -58,9 +58,26 @@ key = $(shell cat $(1) | sha256sum | cut -c1-12)
 src_key := $(call key,/dev/null $(patches))
 cfg_key := $(call key,$(fragments))
 
+# Every variant but stock (and the mutants, below) starts from the build of
+# its parent: its output directory begins as a copy of the parent's, and
+# kbuild rebuilds only what the variant's patches and config change
+# (fixdep records each object's headers and config symbols), where a
+# fresh directory would run the preprocessor over every file for ccache
+# (the config differs).  OUT lies inside SRC so that kbuild names the
+# source tree `..' on every command line, the same in every tree,
+# rather than by the tree's absolute path.
+parent_prefix := stock
+parent_ours := stock
+parent_nopublish := ours
+parent_stock-timed := stock
+parent_ours-timed := ours
+PARENT := $(parent_$(VARIANT))
+# out_of VARIANT: the output directory of VARIANT
+out_of = $(CACHE)/kernel/$(1)-$(LINUX_VERSION)-$(call key,/dev/null $(patches_$(1)))/src/out-$(call key,$(fragments_$(1)))
+
 KDIR := $(CACHE)/kernel/$(if $(mutant),ours,$(VARIANT))-$(LINUX_VERSION)-$(src_key)
 SRC := $(KDIR)/src
-OUT := $(KDIR)/out-$(cfg_key)
+OUT := $(SRC)/out-$(cfg_key)
 
 # kmake SRC OUT: make in the source tree SRC, building in OUT
 kmake = $(MAKE) -C $(1) O=$(2) ARCH=x86_64 \
@@ -83,21 +100,54 @@ patched: $(KDIR)/.patched
 print-src:
 	@echo $(SRC)
 
-$(KDIR)/.extracted:
-	@echo "kernel: extracting $(LINUX_TARBALL) for $(VARIANT) into $(KDIR)"
+# The tarball is unpacked once a Debian version, into PRISTINE, and each
+# variant's tree is a hard-linked copy of it: GNU patch writes a new file
+# and renames it over the old, and the build writes only into OUT, so no
+# variant writes through a link into PRISTINE or another variant's tree.
+PRISTINE := $(CACHE)/kernel/pristine-$(LINUX_VERSION)
+
+$(PRISTINE)/.extracted:
+	@echo "kernel: extracting $(LINUX_TARBALL) into $(PRISTINE)"
+	@for d in $(CACHE)/kernel/pristine-$(LINUX).*; do \
+		[ "$$d" = "$(PRISTINE)" ] || rm -rf "$$d"; done
+	rm -rf $(PRISTINE) && mkdir -p $(PRISTINE)/src
+	tar xJf $(LINUX_TARBALL) -C $(PRISTINE)/src --strip-components=1
+	touch $@
+
+$(KDIR)/.extracted: | $(PRISTINE)/.extracted
+	@echo "kernel: linking $(PRISTINE)/src for $(VARIANT) into $(KDIR)"
 	@for d in $(CACHE)/kernel/$(VARIANT)-$(LINUX).*; do \
 		[ "$$d" = "$(KDIR)" ] || rm -rf "$$d"; done
-	rm -rf $(SRC) && mkdir -p $(SRC)
-	tar xJf $(LINUX_TARBALL) -C $(SRC) --strip-components=1
+	rm -rf $(SRC) && mkdir -p $(KDIR)
+	cp -al $(PRISTINE)/src $(SRC)
 	touch $@
 
 $(KDIR)/.patched: $(KDIR)/.extracted
 	scripts/apply-patches.sh $(SRC) $(patches)
 	touch $@
 
-$(OUT)/.configured: $(KDIR)/.patched
-	rm -f $(OUT)/.config
+# objtool's build names the trees by their absolute paths, and every
+# object depends on the objtool binary: the copy's objtool commands are
+# rewritten to name this variant's trees, or objtool, and then every
+# object, would be rebuilt.  kbuild compares no other absolute path; if
+# it did, it would rebuild more, never less.
+ifneq ($(PARENT),)
+PARENT_OUT := $(call out_of,$(PARENT))
+PARENT_SRC := $(patsubst %/,%,$(dir $(PARENT_OUT)))
+$(PARENT_OUT)/.built:
+	$(MAKE) --no-print-directory -f mk/kernel.mk VARIANT=$(PARENT) $@
+endif
+
+$(OUT)/.configured: $(KDIR)/.patched $(if $(PARENT),$(PARENT_OUT)/.built)
+	rm -rf $(OUT)
+ifneq ($(PARENT),)
+	cp -a $(PARENT_OUT) $(OUT)
+	rm $(OUT)/.configured $(OUT)/.built
+	grep -rlF $(PARENT_SRC)/ $(OUT)/tools --include='.*.cmd' --include='.*.d' | \
+		xargs -r sed -i -e 's|$(PARENT_OUT)/|$(OUT)/|g' -e 's|$(PARENT_SRC)/|$(SRC)/|g'
+endif
 	mkdir -p $(OUT)
+	rm -f $(OUT)/.config
 	$(KMAKE) -s tinyconfig
 	cd $(OUT) && $(SRC)/scripts/kconfig/merge_config.sh -m -O $(OUT) \
 		$(OUT)/.config $(abspath $(fragments)) >/dev/null
@@ -125,7 +175,7 @@ else
 # in the tree, reverted before the next is applied.  Each image is kept
 # in MDIR under its patch's hash: a fresh clone reuses it.
 MDIR := $(CACHE)/kernel/mutants-$(LINUX_VERSION)-$(src_key)
-MOUT := $(MDIR)/out-$(cfg_key)
+MOUT := $(MDIR)/src/out-$(cfg_key)
 MKMAKE := $(call kmake,$(MDIR)/src,$(MOUT))
 MIMAGE := $(MDIR)/images/$(VARIANT)-$(call key,$(mutant))
 
@@ -134,6 +184,7 @@ $(MDIR)/.linked: $(KDIR)/.patched
 		[ "$$d" = "$(MDIR)" ] || rm -rf "$$d"; done
 	rm -rf $(MDIR) && mkdir -p $(MDIR)
 	cp -al $(SRC) $(MDIR)/src
+	rm -rf $(MDIR)/src/out-*
 	touch $@
 
 $(MOUT)/.configured: $(MDIR)/.linked $(OUT)/.configured
