@@ -127,10 +127,11 @@ RUN_SUITES = CACHE=$(CACHE) GUEST_BIN=$(GUEST_BIN) HOST_BIN=$(HOST_BIN) KERNEL_S
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CACHE)/fuzz-corpus \
 	tests/run-all.sh $(RUNS) $(call images_of,6.12) $(SUITES)
 
-# make check: 6.12's images, then every suite, while 7.3's images build
-# beside the 6.12 suites (tests/run-all.sh, BUILD_IMAGES: a QEMU under TCG
-# keeps one core busy, the build takes the other; the 7.3 suites wait for
-# it); make suites: the suites alone, on what the cache holds
+# make check: 6.12's images, then every suite, while a lane beside the
+# 6.12 suites builds 7.3's images and then runs the 7.3 suites
+# (tests/run-all.sh, BUILD_IMAGES: a QEMU under TCG keeps one core busy,
+# the lane takes the other); make suites: the suites alone, one after
+# the other, on what the cache holds
 # (tests/harness.sh kills it as a user would kill make check)
 .PHONY: check suites demo deps-all
 # Both bases' source packages before check's recipe is expanded: the 7.3

@@ -49,12 +49,13 @@ run_procs()
 	pgrep -f -- "$1" || true
 }
 
-# started RUNS: QEMU of the run has written its pidfile
+# started RUNS [SUITE]: QEMU of the run (of its SUITE-named run directory,
+# a lane's) has written its pidfile
 started()
 {
 	local f
 
-	for f in "$1"/*/harness-boot.pid; do
+	for f in "$1"/*/${2:+$2/}harness-boot.pid; do
 		[ -s "$f" ] && return 0
 	done
 	return 1
@@ -76,29 +77,39 @@ gone()
 }
 
 # kill_run HOW: start make suites, wait for QEMU, kill as HOW says
-# (int-group, term-group, term-run-all); a test point
+# (int-group, term-group, term-run-all, or term-lane: SIGTERM to make's
+# process group while a 7.3 lane of run-all.sh, as make check starts
+# one, runs a guest of its own beside the 6.12 one); a test point
 kill_run()
 {
-	local how=$1 runs=$RUN_DIR/$1 mk runall pgid n
+	local how=$1 runs=$RUN_DIR/$1 mk runall pgid n suites=tests/harness.sh:-b lane=""
 
 	mkdir -p "$runs"
+	if [ "$how" = term-lane ]; then
+		# the lane's build is `true': the 7.3 images are already built
+		lane="BUILD_IMAGES=true"
+		suites="$suites 7.3@tests/harness.sh:-b"
+	fi
 	# make as a shell starts it: in a session of its own, where it leads
 	# its process group, and with SIGINT and SIGQUIT handled by default
 	# (bash starts a background job with them ignored, and an ignored
 	# signal cannot be trapped)
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL setsid perl -e \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $lane setsid perl -e \
 		'$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV or die "exec: $!"' \
 		make -C "$top" --no-print-directory suites RUNS="$runs" IMAGES="$IMAGES" \
-		SUITES="tests/harness.sh:-b" >"$runs/make.out" 2>&1 &
+		SUITES="$suites" >"$runs/make.out" 2>&1 &
 	mk=$!
 	for n in $(seq $((START_BOUND * 2))); do
-		started "$runs" && break
+		started "$runs" && { [ -z "$lane" ] || started "$runs" harness_b-7.3; } && break
 		sleep 0.5
 	done
 	# run-all.sh itself, not the shell of make's recipe that started it
-	runall=$(comm -12 <(pgrep -x run-all.sh | sort) <(run_procs "$runs" | sort))
-	if ! started "$runs" || [ -z "$runall" ]; then
-		tap_fail "$how: QEMU of make suites started (see $runs/make.out)"
+	# nor a lane it forked (the oldest of them)
+	runall=$(comm -12 <(pgrep -x run-all.sh | sort) <(run_procs "$runs" | sort) | paste -sd,)
+	[ -z "$runall" ] || runall=$(ps -o pid= --sort=start_time -p "$runall" | head -n 1 | tr -d ' ')
+	if ! started "$runs" || [ -z "$runall" ] ||
+	   { [ -n "$lane" ] && ! started "$runs" harness_b-7.3; }; then
+		tap_fail "$how: QEMU of make suites${lane:+ and of its 7.3 lane} started (see $runs/make.out)"
 		kill -KILL $(run_procs "$runs") 2>/dev/null || true
 		wait_pid "$mk" "$KILL_BOUND" || true
 		return
@@ -106,7 +117,7 @@ kill_run()
 	pgid=$(ps -o pgid= -p "$runall" | tr -d ' ')
 	case $how in
 	int-group)	kill -INT -- "-$pgid" ;;
-	term-group)	kill -TERM -- "-$pgid" ;;
+	term-group|term-lane)	kill -TERM -- "-$pgid" ;;
 	term-run-all)	kill -TERM "$runall" ;;
 	esac
 	tap_check "$how: no QEMU, timeout, run-all or suite of the killed run left within ${KILL_BOUND}s" \
@@ -177,5 +188,11 @@ CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/efi-ranges}
 for how in int-group term-group term-run-all; do
 	kill_run $how
 done
+if [ -f "$IMAGES-7.3/bzImage-ours" ]; then
+	kill_run term-lane
+else
+	tap_skip "term-lane: a run with a 7.3 lane leaves nothing either" \
+		"no 7.3 images in $IMAGES-7.3 (make images LINUX=7.3)"
+fi
 lock_race
 tap_done

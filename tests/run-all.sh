@@ -12,11 +12,14 @@
 #   run directory of its own, RUN_DIR/<name>-BASE, beside its TAP
 #   BUILD_IMAGES: a command that builds a base's images when LINUX=BASE
 #   is appended to it (make images).  If set, each base the suites
-#   name with BASE@ is built from the start, beside the suites before
-#   its own (a QEMU under TCG keeps one core busy), logged to
-#   RUN_DIR/build-BASE.log, and waited for, at most SUITE_TIMEOUT
-#   seconds, before the first suite of that base; a build that fails
-#   fails that base's suites
+#   name with BASE@ gets a lane of its own from the start, beside the
+#   6.12 suites (a QEMU under TCG keeps one core busy): the lane builds
+#   the base's images, logged to RUN_DIR/build-BASE.log, then runs that
+#   base's suites one after the other, while the 6.12 suites go on.
+#   Their results are reported in the order the suites are named, each
+#   waited for at most SUITE_TIMEOUT seconds past the lane's previous
+#   result (the build's SUITE_TIMEOUT seconds more before the first);
+#   a build that fails fails that base's suites
 #   SUITE_TIMEOUT: seconds a suite may run (3600)
 #
 # Each suite runs under `timeout', in a process group of its own; on
@@ -42,52 +45,124 @@ failed=0
 skipped=0
 suite_n=0
 suite_pid=""
-declare -A build_pid build_rc
+declare -A lane_pid
 
+# parse_suite SUITE: set base, spec (the command), name, suite_dir and
+# suite_images of SUITE
+parse_suite()
+{
+	local suite=$1
+
+	base=6.12
+	suite_images=$images
+	case $suite in
+	*@*)	base=${suite%%@*}
+		suite=${suite#*@}
+		suite_images=$images-$base ;;
+	esac
+	IFS=: read -r -a spec <<<"$suite"
+	name=$(basename "${spec[0]}" .sh)$(printf '%s' "${spec[@]:1}" | tr -c 'a-zA-Z0-9' '_')
+	suite_dir=$run_dir
+	if [ "$base" != 6.12 ]; then
+		name=$name-$base
+		suite_dir=$run_dir/$name
+	fi
+}
+
+# run_suite: run the suite parse_suite set, in the background so that a
+# signal reaches the trap at once (bash runs traps only between
+# foreground commands); timeout makes the suite's process group (its
+# pid) and bounds this wait.  Returns the suite's exit status.
+run_suite()
+{
+	local rc=0
+
+	mkdir -p "$suite_dir"
+	LINUX=$base timeout -k "$SUITE_STOP_SECONDS" "$SUITE_TIMEOUT" \
+		"${spec[@]}" "$suite_dir" "$suite_images" >"$run_dir/$name.tap" 2>&1 &
+	suite_pid=$!
+	wait "$suite_pid" || rc=$?
+	suite_pid=""
+	return "$rc"
+}
+
+# stop_suite: SIGTERM to the running suite's process group and to every
+# lane's, then wait for each (a lane stops its own suite first)
 stop_suite()
 {
 	local base
 
-	for base in "${!build_pid[@]}"; do
-		kill -TERM -- "-${build_pid[$base]}" 2>/dev/null || true
-		wait_pid "${build_pid[$base]}" "$SUITE_STOP_SECONDS" || true
-		unset "build_pid[$base]"
+	for base in "${!lane_pid[@]}"; do
+		kill -TERM -- "-${lane_pid[$base]}" 2>/dev/null || true
+	done
+	[ -z "$suite_pid" ] || kill -TERM -- "-$suite_pid" 2>/dev/null || true
+	for base in "${!lane_pid[@]}"; do
+		wait_pid "${lane_pid[$base]}" "$((2 * SUITE_STOP_SECONDS))" || true
+		unset "lane_pid[$base]"
 	done
 	[ -n "$suite_pid" ] || return 0
-	kill -TERM -- "-$suite_pid" 2>/dev/null || true
 	wait_pid "$suite_pid" "$SUITE_STOP_SECONDS" || true
 	suite_pid=""
 }
 
-# start_builds SUITE...: build the images of every base named BASE@, each
-# in a process group of its own (set -m), so that a signal stops it whole
-start_builds()
+# lane BASE SUITE...: build BASE's images, then run the SUITEs of BASE;
+# each one's exit status and seconds go to RUN_DIR/NAME.result ("build
+# RC" for every one when the build failed).  On SIGTERM it stops its
+# build or suite as the main loop does.
+lane()
+{
+	local lane_base=$1 suite rc build_rc=0 start
+
+	shift
+	lane_pid=()
+	trap 'stop_suite; exit 143' TERM
+	$BUILD_IMAGES "LINUX=$lane_base" >"$run_dir/build-$lane_base.log" 2>&1 </dev/null &
+	suite_pid=$!
+	wait "$suite_pid" || build_rc=$?
+	suite_pid=""
+	for suite in "$@"; do
+		parse_suite "$suite"
+		[ "$base" = "$lane_base" ] || continue
+		if [ "$build_rc" != 0 ]; then
+			echo "build $build_rc" >"$run_dir/$name.result"
+			continue
+		fi
+		start=$(date +%s)
+		rc=0
+		run_suite || rc=$?
+		echo "$rc $(($(date +%s) - start))" >"$run_dir/$name.result.tmp"
+		mv "$run_dir/$name.result.tmp" "$run_dir/$name.result"
+	done
+}
+
+# start_lanes SUITE...: a lane for every base named BASE@, each in a
+# process group of its own (set -m), so that a signal stops it whole
+start_lanes()
 {
 	local base
 
 	[ -n "${BUILD_IMAGES:-}" ] || return 0
 	for base in $(printf '%s\n' "$@" | sed -n 's/^\([^@]*\)@.*/\1/p' | sort -u); do
-		echo "# building the $base images beside the suites: $run_dir/build-$base.log"
+		echo "# building the $base images and running their suites beside the 6.12 suites: $run_dir/build-$base.log"
 		set -m
-		$BUILD_IMAGES "LINUX=$base" >"$run_dir/build-$base.log" 2>&1 </dev/null &
-		build_pid[$base]=$!
+		lane "$base" "$@" </dev/null >/dev/null 2>&1 &
+		lane_pid[$base]=$!
 		set +m
 	done
 }
 
-# built BASE: the images of BASE are built; waits for the build once
-built()
+# lane_result: the result line of the suite parse_suite set, from its
+# lane, waited for at most WAIT seconds; nothing if none came
+lane_result()
 {
-	local rc=0
+	local n
 
-	if [ -n "${build_pid[$1]:-}" ]; then
-		echo "# waiting for the $1 images (at most ${SUITE_TIMEOUT}s)"
-		wait_pid "${build_pid[$1]}" "$SUITE_TIMEOUT" || rc=$?
-		unset "build_pid[$1]"
-		build_rc[$1]=$rc
-		[ "$rc" = 0 ] || { echo "# the $1 images did not build (exit $rc):"; tail -n 20 "$run_dir/build-$1.log" | sed 's/^/#   /'; }
-	fi
-	[ "${build_rc[$1]:-0}" = 0 ]
+	for n in $(seq $((wait_seconds * 10))); do
+		[ -f "$run_dir/$name.result" ] && break
+		kill -0 "${lane_pid[$base]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$run_dir/$name.result" 2>/dev/null || true
 }
 
 on_signal()
@@ -103,40 +178,37 @@ trap 'stop_suite' EXIT
 trap 'on_signal SIGINT 130' INT
 trap 'on_signal SIGTERM 143' TERM
 
-start_builds "$@"
+start_lanes "$@"
+# the first result of a lane waits for its build too
+declare -A lane_wait
+for base in "${!lane_pid[@]}"; do
+	lane_wait[$base]=$((2 * SUITE_TIMEOUT))
+done
 for suite in "$@"; do
-	base=6.12
-	suite_images=$images
-	case $suite in
-	*@*)	base=${suite%%@*}
-		suite=${suite#*@}
-		suite_images=$images-$base ;;
-	esac
-	IFS=: read -r -a spec <<<"$suite"
-	name=$(basename "${spec[0]}" .sh)$(printf '%s' "${spec[@]:1}" | tr -c 'a-zA-Z0-9' '_')
-	suite_dir=$run_dir
-	if [ "$base" != 6.12 ]; then
-		name=$name-$base
-		suite_dir=$run_dir/$name
-		mkdir -p "$suite_dir"
-	fi
+	parse_suite "$suite"
 	suite_n=$((suite_n + 1))
 	start=$(date +%s)
 	echo "# suite $name"
 	rc=0
-	if [ "$base" != 6.12 ] && ! built "$base"; then
-		failed=$((failed + 1))
-		echo "not ok $suite_n - $name (the $base images did not build: $run_dir/build-$base.log)"
-		continue
+	if [ -n "${lane_pid[$base]:-}" ]; then
+		echo "# waiting for its lane"
+		wait_seconds=${lane_wait[$base]}
+		lane_wait[$base]=$SUITE_TIMEOUT
+		read -r rc seconds <<<"$(lane_result)" || true
+		case $rc in
+		build)	failed=$((failed + 1))
+			echo "# the $base images did not build (exit $seconds):"
+			tail -n 20 "$run_dir/build-$base.log" | sed 's/^/#   /'
+			echo "not ok $suite_n - $name (the $base images did not build: $run_dir/build-$base.log)"
+			continue ;;
+		"")	failed=$((failed + 1))
+			echo "not ok $suite_n - $name (its $base lane gave no result: $run_dir/build-$base.log)"
+			continue ;;
+		esac
+		start=$(($(date +%s) - seconds))
+	else
+		run_suite || rc=$?
 	fi
-	# in the background so that a signal reaches the trap at once (bash
-	# runs traps only between foreground commands); timeout makes the
-	# suite's process group (its pid) and bounds this wait
-	LINUX=$base timeout -k "$SUITE_STOP_SECONDS" "$SUITE_TIMEOUT" \
-		"${spec[@]}" "$suite_dir" "$suite_images" >"$run_dir/$name.tap" 2>&1 &
-	suite_pid=$!
-	wait "$suite_pid" || rc=$?
-	suite_pid=""
 	sed 's/^/    /' "$run_dir/$name.tap"
 	p=$(grep '^ok ' "$run_dir/$name.tap" | grep -vc ' # SKIP ' || true)
 	s=$(grep -c '^ok .* # SKIP ' "$run_dir/$name.tap" || true)
