@@ -76,20 +76,27 @@ gone()
 	return 1
 }
 
-# kill_run HOW: start make suites, wait for QEMU, kill as HOW says
-# (int-group, term-group, term-run-all, or term-lane: SIGTERM to make's
-# process group while a 7.3 lane of run-all.sh, as make check starts
-# one, runs a guest of its own beside the 6.12 one); a test point
+# kill_run HOW: start make suites, wait for its guests, kill as HOW says
+# (int-group, term-group, term-run-all; with a 7.3 lane of run-all.sh,
+# as make check starts one: term-lane, SIGTERM to make's process group
+# while the lane's guest runs beside the 6.12 one, and term-run-all-lane,
+# SIGTERM to run-all.sh alone while it waits for the lane's result and
+# the lane's guest runs); a test point
 kill_run()
 {
-	local how=$1 runs=$RUN_DIR/$1 mk runall pgid n suites=tests/harness.sh:-b lane=""
+	local how=$1 runs=$RUN_DIR/$1 mk runall p n
+	local suites=tests/harness.sh:-b lane="" guests=main
 
 	mkdir -p "$runs"
-	if [ "$how" = term-lane ]; then
-		# the lane's build is `true': the 7.3 images are already built
-		lane="BUILD_IMAGES=true"
-		suites="$suites 7.3@tests/harness.sh:-b"
-	fi
+	# the lane's build is `true': the 7.3 images are already built
+	case $how in
+	term-lane)
+		lane=BUILD_IMAGES=true guests="main lane"
+		suites="$suites 7.3@tests/harness.sh:-b" ;;
+	term-run-all-lane)
+		lane=BUILD_IMAGES=true guests=lane
+		suites="7.3@tests/harness.sh:-b $suites" ;;
+	esac
 	# make as a shell starts it: in a session of its own, where it leads
 	# its process group, and with SIGINT and SIGQUIT handled by default
 	# (bash starts a background job with them ignored, and an ignored
@@ -100,31 +107,39 @@ kill_run()
 		SUITES="$suites" >"$runs/make.out" 2>&1 &
 	mk=$!
 	for n in $(seq $((START_BOUND * 2))); do
-		started "$runs" && { [ -z "$lane" ] || started "$runs" harness_b-7.3; } && break
+		guests_started "$runs" "$guests" && break
 		sleep 0.5
 	done
-	# run-all.sh itself, not the shell of make's recipe that started it
-	# nor a lane it forked (the oldest of them)
-	runall=$(comm -12 <(pgrep -x run-all.sh | sort) <(run_procs "$runs" | sort) | paste -sd,)
-	[ -z "$runall" ] || runall=$(ps -o pid= --sort=start_time -p "$runall" | head -n 1 | tr -d ' ')
-	if ! started "$runs" || [ -z "$runall" ] ||
-	   { [ -n "$lane" ] && ! started "$runs" harness_b-7.3; }; then
-		tap_fail "$how: QEMU of make suites${lane:+ and of its 7.3 lane} started (see $runs/make.out)"
+	# run-all.sh itself: in make's process group (make leads it), unlike
+	# the shell of make's recipe that started it and a lane it forked
+	runall=""
+	for p in $(comm -12 <(pgrep -x run-all.sh | sort) <(run_procs "$runs" | sort)); do
+		[ "$(ps -o pgid= -p "$p" | tr -d ' ')" = "$mk" ] && runall=$p
+	done
+	if ! guests_started "$runs" "$guests" || [ -z "$runall" ]; then
+		tap_fail "$how: QEMU of make suites started ($guests; see $runs/make.out)"
 		kill -KILL $(run_procs "$runs") 2>/dev/null || true
 		wait_pid "$mk" "$KILL_BOUND" || true
 		return
 	fi
-	pgid=$(ps -o pgid= -p "$runall" | tr -d ' ')
 	case $how in
-	int-group)	kill -INT -- "-$pgid" ;;
-	term-group|term-lane)	kill -TERM -- "-$pgid" ;;
-	term-run-all)	kill -TERM "$runall" ;;
+	int-group)	kill -INT -- "-$mk" ;;
+	term-group|term-lane)	kill -TERM -- "-$mk" ;;
+	term-run-all|term-run-all-lane)	kill -TERM "$runall" ;;
 	esac
 	tap_check "$how: no QEMU, timeout, run-all or suite of the killed run left within ${KILL_BOUND}s" \
 		gone "$runs"
 	# what a failed check left, ended so that this suite leaves nothing
 	kill -KILL $(run_procs "$runs") 2>/dev/null || true
 	wait_pid "$mk" "$KILL_BOUND" || true
+}
+
+# guests_started RUNS GUESTS: the guests GUESTS names (main: the 6.12
+# suite's, lane: the 7.3 lane's) have started
+guests_started()
+{
+	case " $2 " in *" main "*) started "$1" || return 1 ;; esac
+	case " $2 " in *" lane "*) started "$1" harness_b-7.3 || return 1 ;; esac
 }
 
 # lock_race: two clones build guest-bin at once into one cache.  The
@@ -188,11 +203,13 @@ CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/efi-ranges}
 for how in int-group term-group term-run-all; do
 	kill_run $how
 done
-if [ -f "$IMAGES-7.3/bzImage-ours" ]; then
-	kill_run term-lane
-else
-	tap_skip "term-lane: a run with a 7.3 lane leaves nothing either" \
-		"no 7.3 images in $IMAGES-7.3 (make images LINUX=7.3)"
-fi
+for how in term-lane term-run-all-lane; do
+	if [ -f "$IMAGES-7.3/bzImage-ours" ] && [ -f "$IMAGES-7.3/initramfs-ours.cpio.gz" ]; then
+		kill_run $how
+	else
+		tap_skip "$how: a run with a 7.3 lane leaves nothing either" \
+			"no 7.3 images of ours in $IMAGES-7.3 (make images LINUX=7.3)"
+	fi
+done
 lock_race
 tap_done

@@ -17,9 +17,9 @@
 #   the base's images, logged to RUN_DIR/build-BASE.log, then runs that
 #   base's suites one after the other, while the 6.12 suites go on.
 #   Their results are reported in the order the suites are named, each
-#   waited for at most SUITE_TIMEOUT seconds past the lane's previous
-#   result (the build's SUITE_TIMEOUT seconds more before the first);
-#   a build that fails fails that base's suites
+#   waited for at most SUITE_TIMEOUT seconds once the main loop comes to
+#   it (twice that for the first, which waits for the build too); a
+#   build that fails fails that base's suites
 #   SUITE_TIMEOUT: seconds a suite may run (3600)
 #
 # Each suite runs under `timeout', in a process group of its own; on
@@ -45,7 +45,7 @@ failed=0
 skipped=0
 suite_n=0
 suite_pid=""
-declare -A lane_pid
+declare -A lane_pid lane_left
 
 # parse_suite SUITE: set base, spec (the command), name, suite_dir and
 # suite_images of SUITE
@@ -107,15 +107,17 @@ stop_suite()
 
 # lane BASE SUITE...: build BASE's images, then run the SUITEs of BASE;
 # each one's exit status and seconds go to RUN_DIR/NAME.result ("build
-# RC" for every one when the build failed).  On SIGTERM it stops its
-# build or suite as the main loop does.
+# RC" for every one when the build failed), what the lane itself says to
+# RUN_DIR/lane-BASE.log.  On SIGTERM, or if it dies, it stops its build
+# or suite as the main loop does.
 lane()
 {
 	local lane_base=$1 suite rc build_rc=0 start
 
 	shift
 	lane_pid=()
-	trap 'stop_suite; exit 143' TERM
+	trap 'stop_suite' EXIT
+	trap 'exit 143' TERM
 	$BUILD_IMAGES "LINUX=$lane_base" >"$run_dir/build-$lane_base.log" 2>&1 </dev/null &
 	suite_pid=$!
 	wait "$suite_pid" || build_rc=$?
@@ -123,20 +125,21 @@ lane()
 	for suite in "$@"; do
 		parse_suite "$suite"
 		[ "$base" = "$lane_base" ] || continue
-		if [ "$build_rc" != 0 ]; then
-			echo "build $build_rc" >"$run_dir/$name.result"
-			continue
+		if [ "$build_rc" = 0 ]; then
+			start=$(date +%s)
+			rc=0
+			run_suite || rc=$?
+			echo "$rc $(($(date +%s) - start))" >"$run_dir/$name.result.tmp"
+		else
+			echo "build $build_rc" >"$run_dir/$name.result.tmp"
 		fi
-		start=$(date +%s)
-		rc=0
-		run_suite || rc=$?
-		echo "$rc $(($(date +%s) - start))" >"$run_dir/$name.result.tmp"
 		mv "$run_dir/$name.result.tmp" "$run_dir/$name.result"
 	done
 }
 
 # start_lanes SUITE...: a lane for every base named BASE@, each in a
-# process group of its own (set -m), so that a signal stops it whole
+# process group of its own (set -m), so that a signal stops it whole;
+# lane_left[BASE]: how many of its results are still to be reported
 start_lanes()
 {
 	local base
@@ -145,24 +148,34 @@ start_lanes()
 	for base in $(printf '%s\n' "$@" | sed -n 's/^\([^@]*\)@.*/\1/p' | sort -u); do
 		echo "# building the $base images and running their suites beside the 6.12 suites: $run_dir/build-$base.log"
 		set -m
-		lane "$base" "$@" </dev/null >/dev/null 2>&1 &
+		lane "$base" "$@" </dev/null >/dev/null 2>"$run_dir/lane-$base.log" &
 		lane_pid[$base]=$!
 		set +m
+		lane_left[$base]=$(printf '%s\n' "$@" | grep -c "^$base@")
 	done
 }
 
-# lane_result: the result line of the suite parse_suite set, from its
-# lane, waited for at most WAIT seconds; nothing if none came
+# lane_result WAIT: read the result of the suite parse_suite set from its
+# lane into rc and seconds, waiting at most WAIT seconds, in this shell
+# (a trap runs at once); rc is empty if none came.  The lane is reaped
+# after its last result.
 lane_result()
 {
-	local n
+	local n pid=${lane_pid[$base]} f=$run_dir/$name.result
 
-	for n in $(seq $((wait_seconds * 10))); do
-		[ -f "$run_dir/$name.result" ] && break
-		kill -0 "${lane_pid[$base]}" 2>/dev/null || break
+	rc="" seconds=""
+	for n in $(seq $(($1 * 10))); do
+		[ -f "$f" ] && break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	cat "$run_dir/$name.result" 2>/dev/null || true
+	[ ! -f "$f" ] || read -r rc seconds <"$f" || true
+	lane_left[$base]=$((lane_left[$base] - 1))
+	if [ "${lane_left[$base]}" = 0 ] || [ -z "$rc" ]; then
+		kill -TERM -- "-$pid" 2>/dev/null || true
+		wait_pid "$pid" "$((2 * SUITE_STOP_SECONDS))" || true
+		unset "lane_pid[$base]"
+	fi
 }
 
 on_signal()
@@ -190,11 +203,14 @@ for suite in "$@"; do
 	start=$(date +%s)
 	echo "# suite $name"
 	rc=0
-	if [ -n "${lane_pid[$base]:-}" ]; then
+	if [ -n "${lane_wait[$base]:-}" ]; then
 		echo "# waiting for its lane"
-		wait_seconds=${lane_wait[$base]}
+		if [ -n "${lane_pid[$base]:-}" ]; then
+			lane_result "${lane_wait[$base]}"
+		else
+			rc=""
+		fi
 		lane_wait[$base]=$SUITE_TIMEOUT
-		read -r rc seconds <<<"$(lane_result)" || true
 		case $rc in
 		build)	failed=$((failed + 1))
 			echo "# the $base images did not build (exit $seconds):"
@@ -202,7 +218,7 @@ for suite in "$@"; do
 			echo "not ok $suite_n - $name (the $base images did not build: $run_dir/build-$base.log)"
 			continue ;;
 		"")	failed=$((failed + 1))
-			echo "not ok $suite_n - $name (its $base lane gave no result: $run_dir/build-$base.log)"
+			echo "not ok $suite_n - $name (its $base lane gave no result: $run_dir/lane-$base.log)"
 			continue ;;
 		esac
 		start=$(($(date +%s) - seconds))
