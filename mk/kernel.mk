@@ -72,6 +72,9 @@ parent_nopublish := ours
 parent_stock-timed := stock
 parent_ours-timed := ours
 PARENT := $(parent_$(VARIANT))
+ifneq ($(filter-out $(patches),$(patches_$(PARENT))),)
+$(error VARIANT=$(VARIANT) lacks patches of its parent $(PARENT): the parent's objects of them would be kept)
+endif
 # out_of VARIANT: the output directory of VARIANT
 out_of = $(CACHE)/kernel/$(1)-$(LINUX_VERSION)-$(call key,/dev/null $(patches_$(1)))/src/out-$(call key,$(fragments_$(1)))
 
@@ -82,7 +85,7 @@ OUT := $(SRC)/out-$(cfg_key)
 # kmake SRC OUT: make in the source tree SRC, building in OUT
 kmake = $(MAKE) -C $(1) O=$(2) ARCH=x86_64 \
 	KBUILD_BUILD_TIMESTAMP='2026-01-01' KBUILD_BUILD_USER=efi-ranges \
-	KBUILD_BUILD_HOST=$(VARIANT)
+	KBUILD_BUILD_HOST=$(VARIANT) KBUILD_BUILD_VERSION=1
 KMAKE := $(call kmake,$(SRC),$(OUT))
 
 export CCACHE_DIR := $(CACHE)/ccache
@@ -114,7 +117,8 @@ $(PRISTINE)/.extracted:
 	tar xJf $(LINUX_TARBALL) -C $(PRISTINE)/src --strip-components=1
 	touch $@
 
-$(KDIR)/.extracted: | $(PRISTINE)/.extracted
+$(KDIR)/.extracted:
+	@$(MAKE) --no-print-directory -f mk/kernel.mk $(PRISTINE)/.extracted
 	@echo "kernel: linking $(PRISTINE)/src for $(VARIANT) into $(KDIR)"
 	@for d in $(CACHE)/kernel/$(VARIANT)-$(LINUX).*; do \
 		[ "$$d" = "$(KDIR)" ] || rm -rf "$$d"; done
@@ -126,11 +130,19 @@ $(KDIR)/.patched: $(KDIR)/.extracted
 	scripts/apply-patches.sh $(SRC) $(patches)
 	touch $@
 
-# objtool's build names the trees by their absolute paths, and every
-# object depends on the objtool binary: the copy's objtool commands are
-# rewritten to name this variant's trees, or objtool, and then every
-# object, would be rebuilt.  kbuild compares no other absolute path; if
-# it did, it would rebuild more, never less.
+# kbuild rebuilds an object when a file it was built from is newer, its
+# command changed or a config symbol it uses did.  So, in the copy:
+# - every file of this tree a patch wrote and that differs from the
+#   parent's is touched: it may be older than the parent's objects (the
+#   parent built after this tree was patched), and the parent's object
+#   of it would be kept.  The variant must carry every patch of its
+#   parent (checked above), or a file the parent alone patched would
+#   keep the parent's object;
+# - objtool's build names the trees by their absolute paths, and every
+#   object depends on the objtool binary: the copy's objtool commands
+#   are rewritten to name this variant's trees, or objtool, and then
+#   every object, would be rebuilt.  kbuild compares no other absolute
+#   path; if it did, it would rebuild more, never less.
 ifneq ($(PARENT),)
 PARENT_OUT := $(call out_of,$(PARENT))
 PARENT_SRC := $(patsubst %/,%,$(dir $(PARENT_OUT)))
@@ -138,13 +150,16 @@ $(PARENT_OUT)/.built:
 	$(MAKE) --no-print-directory -f mk/kernel.mk VARIANT=$(PARENT) $@
 endif
 
+# (the output directories of the layout before OUT moved into SRC go too)
 $(OUT)/.configured: $(KDIR)/.patched $(if $(PARENT),$(PARENT_OUT)/.built)
-	rm -rf $(OUT)
+	rm -rf $(OUT) $(KDIR)/out-*
 ifneq ($(PARENT),)
 	cp -a $(PARENT_OUT) $(OUT)
 	rm $(OUT)/.configured $(OUT)/.built
+	cd $(SRC) && find . -path './out-*' -prune -o -type f -newer $(KDIR)/.extracted -print | \
+		while read -r f; do cmp -s "$$f" "$(PARENT_SRC)/$$f" || touch "$$f"; done
 	grep -rlF $(PARENT_SRC)/ $(OUT)/tools --include='.*.cmd' --include='.*.d' | \
-		xargs -r sed -i -e 's|$(PARENT_OUT)/|$(OUT)/|g' -e 's|$(PARENT_SRC)/|$(SRC)/|g'
+		xargs -r perl -pi -e 's|\Q$(PARENT_OUT)/\E|$(OUT)/|g; s|\Q$(PARENT_SRC)/\E|$(SRC)/|g'
 endif
 	mkdir -p $(OUT)
 	rm -f $(OUT)/.config
